@@ -1,0 +1,1 @@
+"""Settings and workflow definitions kept as data."""

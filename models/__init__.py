@@ -1,0 +1,23 @@
+"""SQLAlchemy models, one module per aggregate, and the Flask-SQLAlchemy binding."""
+from flask_sqlalchemy import SQLAlchemy
+
+from .base import Base, utcnow
+from .organization import Organization, RecipientGroup, group_members, ORG_KINDS
+from .user import ApiToken, User, POSITIONS, ROLES
+from .document import (ApprovalStep, Document, DocumentRecipient, DocumentRevision,
+                       DOC_TYPES, PURPOSES, fold)
+from .distribution import Distribution
+from .history import HistoryEntry
+from .report import Report, ReportDuty, ReportingObligation, obligation_units
+from .numbering import NumberSequence
+from .delegation import Delegation
+
+db = SQLAlchemy(metadata=Base.metadata)
+
+__all__ = [
+    "db", "Base", "utcnow", "Organization", "RecipientGroup", "group_members", "ORG_KINDS",
+    "User", "ApiToken", "POSITIONS", "ROLES", "Document", "DocumentRecipient",
+    "DocumentRevision", "ApprovalStep", "DOC_TYPES", "PURPOSES", "fold", "Distribution",
+    "HistoryEntry", "Report", "ReportDuty", "ReportingObligation", "obligation_units",
+    "NumberSequence", "Delegation",
+]

@@ -1,0 +1,43 @@
+"""A scripted client carries a plan from draft to reported through the API."""
+
+
+def test_full_chain_through_api(api, demo):
+    orgs, groups = demo["organizations"], demo["groups"]
+    drafter = api("chuyenvien")
+    response = drafter.post("/api/v1/documents", json={
+        "doc_type": "KH", "title": "Kế hoạch thử",
+        "sections": [{"heading": "I. MỤC ĐÍCH", "paragraphs": ["Nội dung một."]}],
+        "recipients": [{"organization_id": orgs["binhlu_mttq"].id, "purpose": "t/h"},
+                       {"group_id": groups["binhlu_phongban"].id, "purpose": "t/h"},
+                       {"organization_id": orgs["laichau_svhttdl"].id, "purpose": "b/c"}],
+        "report_deadlines": [{"period": "năm", "due": "2026-12-31"}]})
+    assert response.status_code == 201, response.get_json()
+    doc = response.get_json()
+    assert doc["state"] == "draft" and doc["number"] is None and doc["symbol"] == "KH-UBND"
+    doc_id = doc["id"]
+    for user, trigger, state in [("chuyenvien", "submit", "in_review"),
+                                 ("truongphong", "approve", "in_review"),
+                                 ("vanphong", "approve", "reviewed"),
+                                 ("phochutich", "sign", "signed"),
+                                 ("vanthu", "issue", "distributed")]:
+        r = api(user).post(f"/api/v1/documents/{doc_id}/transitions", json={"trigger": trigger})
+        assert r.status_code == 200, (user, trigger, r.get_json())
+        assert r.get_json()["state"] == state
+    doc = api("vanthu").get(f"/api/v1/documents/{doc_id}").get_json()
+    assert doc["number"] == 1 and doc["number_symbol"] == "01/KH-UBND"
+    assert doc["signature"]["authority"] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    dists = api("vanthu").get(f"/api/v1/documents/{doc_id}/distributions").get_json()
+    assert dists["totals"]["recipients"] == 5
+    owed = [d for d in dists["items"] if d["reports_due"]]
+    assert len(owed) == 4  # the b/c recipient owes nothing
+    users_by_org = {u.organization_id: u.username for u in demo["users"].values()}
+    for d in dists["items"]:
+        who = api(users_by_org[d["organization"]["id"]])
+        assert who.post(f"/api/v1/distributions/{d['id']}/acknowledge").status_code == 200
+    for d in owed:
+        who = api(users_by_org[d["organization"]["id"]])
+        r = who.post(f"/api/v1/distributions/{d['id']}/reports", json={"text": "Đã thực hiện."})
+        assert r.status_code == 201, r.get_json()
+    assert r.get_json()["document_state"] == "reported"
+    me = api("mttq").get("/api/v1/me").get_json()
+    assert me["organization"]["name"].startswith("Ủy ban Mặt trận")

@@ -1,0 +1,185 @@
+"""Handlers of the JSON API: parse, check access, call one service, answer."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Organization, RecipientGroup, db
+from workflow import queries, services
+from workflow.errors import PermissionDenied, ValidationFailed
+
+from . import serializers as S
+from ..auth import actor, authenticate, issue_token
+from ..errors import json_error
+
+
+def api_login_required(view):
+    """Answer 401 JSON unless a valid bearer token (or session) is present."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return json_error(401, "unauthorized", "Cần đăng nhập (Authorization: Bearer <token>).")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def body() -> dict:
+    """The request's JSON object, or a 400-style validation error."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.", code="invalid_json")
+    return data
+
+
+def _version(data: dict) -> int | None:
+    value = data.get("version", request.headers.get("If-Match"))
+    if value is None:
+        return None
+    try:
+        return int(str(value).strip('"'))
+    except ValueError:
+        raise ValidationFailed("version phải là số nguyên.")
+
+
+def create_token():
+    data = body()
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise ValidationFailed("Cần username và password.")
+    user = authenticate(username, password)
+    if user is None:
+        return json_error(401, "invalid_credentials", "Sai tên đăng nhập hoặc mật khẩu.")
+    token, row = issue_token(user, current_app.config["API_TOKEN_HOURS"])
+    return jsonify(token=token, token_type="Bearer", expires_at=S.ts(row.expires_at),
+                   user=S.me(user)), 201
+
+
+@api_login_required
+def me():
+    return jsonify(S.me(actor()))
+
+
+@api_login_required
+def organizations():
+    orgs = db.session.scalars(select(Organization).order_by(Organization.id))
+    return jsonify(items=[S.organization(o) for o in orgs])
+
+
+@api_login_required
+def groups():
+    from sqlalchemy.orm import selectinload
+    rows = db.session.scalars(select(RecipientGroup).options(selectinload(RecipientGroup.members))
+                              .order_by(RecipientGroup.id))
+    return jsonify(items=[{"id": g.id, "name": g.name, "member_ids": [m.id for m in g.members]}
+                          for g in rows])
+
+
+def _page_args() -> tuple[int, int]:
+    try:
+        page = max(int(request.args.get("page", 1)), 1)
+        per_page = min(max(int(request.args.get("per_page", 20)), 1), 100)
+    except ValueError:
+        raise ValidationFailed("page và per_page phải là số.")
+    return page, per_page
+
+
+@api_login_required
+def list_documents():
+    page, per_page = _page_args()
+    items, total = queries.list_documents(db.session, actor(), state=request.args.get("state"),
+                                          q=request.args.get("q"), page=page, per_page=per_page)
+    return jsonify(items=[S.document_brief(d) for d in items], total=total, page=page,
+                   per_page=per_page)
+
+
+def _full(document):
+    session = db.session
+    return S.document_full(document, queries.history_of(session, document),
+                           queries.obligations_of(session, document),
+                           queries.available_triggers(session, document, actor()))
+
+
+@api_login_required
+def create_document():
+    data = services.parse_draft_input(body())
+    document = services.create_draft(db.session, actor(), data)
+    return jsonify(_full(document)), 201
+
+
+@api_login_required
+def get_document(doc_id: int):
+    return jsonify(_full(queries.get_document(db.session, doc_id, actor())))
+
+
+@api_login_required
+def update_document(doc_id: int):
+    payload = body()
+    document = queries.get_document(db.session, doc_id, actor())
+    services.update_draft(db.session, document, actor(), services.parse_draft_input(payload),
+                          expected_version=_version(payload))
+    return jsonify(_full(document))
+
+
+@api_login_required
+def transition(doc_id: int):
+    payload = body()
+    trigger = payload.get("trigger")
+    comment = payload.get("comment") or ""
+    if not isinstance(trigger, str) or not isinstance(comment, str):
+        raise ValidationFailed("Cần trigger (chuỗi) và comment (chuỗi).")
+    document = queries.get_document(db.session, doc_id, actor())
+    services.transition(db.session, document, actor(), trigger, comment=comment,
+                        expected_version=_version(payload))
+    return jsonify(_full(document))
+
+
+@api_login_required
+def distributions(doc_id: int):
+    document = queries.get_document(db.session, doc_id, actor())
+    items = queries.distributions_of(db.session, document)
+    totals = {"recipients": len(items),
+              "acknowledged": sum(d.status == "acknowledged" for d in items),
+              "refused": sum(d.status == "refused" for d in items),
+              "reports_owed": sum(len(d.duties) for d in items),
+              "reports_filed": sum(1 for d in items for x in d.duties if x.filed_at)}
+    return jsonify(items=[S.distribution(d) for d in items], totals=totals)
+
+
+@api_login_required
+def acknowledge(dist_id: int):
+    dist = queries.get_distribution(db.session, dist_id)
+    services.acknowledge(db.session, dist, actor())
+    return jsonify(S.distribution(dist))
+
+
+@api_login_required
+def refuse(dist_id: int):
+    payload = body()
+    reason = payload.get("reason")
+    if not isinstance(reason, str):
+        raise ValidationFailed("Cần lý do từ chối (reason).")
+    dist = queries.get_distribution(db.session, dist_id)
+    services.refuse(db.session, dist, actor(), reason)
+    return jsonify(S.distribution(dist))
+
+
+@api_login_required
+def file_report(dist_id: int):
+    payload = body()
+    text, duty_id = payload.get("text"), payload.get("duty_id")
+    if not isinstance(text, str) or (duty_id is not None and not isinstance(duty_id, int)):
+        raise ValidationFailed("Cần nội dung báo cáo (text).", details={"text": "Bắt buộc nhập."})
+    dist = queries.get_distribution(db.session, dist_id)
+    report = services.file_report(db.session, dist, actor(), text, duty_id=duty_id)
+    return jsonify(id=report.id, duty_id=report.duty_id, late=report.late,
+                   filed_at=S.ts(report.filed_at), document_state=dist.document.state), 201
+
+
+@api_login_required
+def incoming():
+    items = queries.incoming(db.session, actor(), status=request.args.get("status"))
+    return jsonify(items=[dict(S.distribution(d), document=S.document_brief(d.document))
+                          for d in items])

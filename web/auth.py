@@ -1,0 +1,74 @@
+"""Who is calling: session users (browser) and bearer tokens (API)."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import ApiToken, User, db
+from workflow import clock
+
+from .extensions import login_manager
+
+SUPPORTED_LOCALES = ("vi", "en")
+
+
+def select_locale() -> str:
+    """The UI language: the user's choice in the session, else Vietnamese."""
+    chosen = session.get("locale")
+    return chosen if chosen in SUPPORTED_LOCALES else "vi"
+
+
+def issue_token(user: User, hours: int) -> tuple[str, ApiToken]:
+    """Create a bearer token for `user`, valid for `hours`; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(token_hash=ApiToken.hash(token), user=user,
+                   expires_at=clock.now() + timedelta(hours=hours))
+    db.session.add(row)
+    return token, row
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    """Teach Flask-Login to load users from the session and from bearer tokens."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def _forget_previous_user():
+        # Each request authenticates afresh, even when an app context is reused
+        # across requests (as the test client does).
+        g.pop("_login_user", None)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def _load_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        row = db.session.scalar(select(ApiToken).where(
+            ApiToken.token_hash == ApiToken.hash(header[7:].strip())))
+        if row is None or row.expires_at < clock.now() or not row.user.active:
+            return None
+        return row.user
+
+
+def actor() -> User:
+    """The logged-in user as a model instance (for passing to services)."""
+    return current_user._get_current_object()

@@ -1,0 +1,54 @@
+"""Who may view, edit and comment on a document in its current state.
+
+The principals named in a definition's `permissions` are resolved here; the
+same predicates decide what the UI shows and what a request may do.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Distribution, Document, User
+
+from . import registry
+
+HEAD_POSITIONS = ("Trưởng phòng", "Phó Trưởng phòng")
+
+
+def principals(session: Session, user: User, document: Document) -> set[str]:
+    """The principals `user` is for `document` (author, chain_member, recipient, …)."""
+    found: set[str] = set()
+    if user.is_admin:
+        found.add("admin")
+    if document.author_id == user.id:
+        found.add("author")
+    if user.organization_id == document.drafting_unit_id and user.position in HEAD_POSITIONS:
+        found.add("drafting_unit_head")
+    if any(s.assignee_id == user.id or s.decided_by_id == user.id for s in document.steps):
+        found.add("chain_member")
+    if user.organization.is_within(document.issuer):
+        found.add("issuer_member")
+    if document.state in ("distributed", "reported"):
+        hit = session.scalar(select(Distribution.id).where(
+            Distribution.document_id == document.id,
+            Distribution.organization_id == user.organization_id).limit(1))
+        if hit is not None:
+            found.add("recipient")
+    return found
+
+
+def can(session: Session, user: User, action: str, document: Document) -> bool:
+    """True when `user` may `action` (view, edit, comment) `document` now."""
+    definition = registry.get(document.workflow)
+    allowed = definition.permissions.get(document.state, {}).get(action, ())
+    return bool(principals(session, user, document) & set(allowed))
+
+
+def can_view(session: Session, user: User, document: Document) -> bool:
+    """True when `user` may open `document`."""
+    return can(session, user, "view", document)
+
+
+def can_edit(session: Session, user: User, document: Document) -> bool:
+    """True when `user` may change the draft's content."""
+    return can(session, user, "edit", document)

@@ -1,0 +1,164 @@
+"""Read-side queries shared by the API and the UI: loading, visibility, worklists.
+
+Each list is built with a fixed number of statements (eager loading), never
+one query per row.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import (ApprovalStep, Distribution, Document, DocumentRecipient, HistoryEntry,
+                    Organization, ReportDuty, ReportingObligation, User, fold)
+
+from . import clock
+from .errors import NotFound, PermissionDenied
+from .permissions import HEAD_POSITIONS, can_view
+
+
+def document_options():
+    """Eager loads for one document page."""
+    return [
+        joinedload(Document.issuer), joinedload(Document.drafting_unit), joinedload(Document.author),
+        joinedload(Document.current_step).joinedload(ApprovalStep.assignee),
+        selectinload(Document.steps).joinedload(ApprovalStep.assignee),
+        selectinload(Document.steps).joinedload(ApprovalStep.decided_by),
+        selectinload(Document.recipients).joinedload(DocumentRecipient.organization),
+        selectinload(Document.recipients).joinedload(DocumentRecipient.group),
+    ]
+
+
+def get_document(session: Session, doc_id: int, user: User, *, for_update: bool = False) -> Document:
+    """Load a document the user may view; raise `NotFound` or `PermissionDenied`."""
+    query = select(Document).where(Document.id == doc_id).options(*document_options())
+    document = session.scalars(query).unique().first()
+    if document is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    if not can_view(session, user, document):
+        raise PermissionDenied("Bạn không có quyền xem văn bản này.")
+    return document
+
+
+def history_of(session: Session, document: Document) -> list[HistoryEntry]:
+    """The document's history, oldest first, with actors loaded."""
+    return list(session.scalars(
+        select(HistoryEntry).where(HistoryEntry.document_id == document.id)
+        .options(joinedload(HistoryEntry.actor), joinedload(HistoryEntry.on_behalf_of))
+        .order_by(HistoryEntry.seq)))
+
+
+def obligations_of(session: Session, document: Document) -> list[ReportingObligation]:
+    """The document's reporting obligations by due date."""
+    return list(session.scalars(
+        select(ReportingObligation).where(ReportingObligation.document_id == document.id)
+        .options(selectinload(ReportingObligation.units)).order_by(ReportingObligation.due_date)))
+
+
+def issuing_scope_ids(session: Session, user: User) -> list[int]:
+    """Ids of the user's issuing body and every unit below it."""
+    body = user.organization.issuing_body()
+    if body is None:
+        return [user.organization_id]
+    ids, frontier = [body.id], [body.id]
+    while frontier:
+        frontier = [i for i in session.scalars(select(Organization.id).where(
+            Organization.parent_id.in_(frontier))) if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def visible_filter(session: Session, user: User):
+    """A SQL condition selecting the documents `user` may see in lists."""
+    if user.is_admin:
+        return Document.id.isnot(None)
+    involved = exists().where(ApprovalStep.document_id == Document.id,
+                              or_(ApprovalStep.assignee_id == user.id,
+                                  ApprovalStep.decided_by_id == user.id))
+    received = exists().where(Distribution.document_id == Document.id,
+                              Distribution.organization_id == user.organization_id)
+    conditions = [Document.author_id == user.id, involved,
+                  and_(Document.state.in_(("signed", "distributed", "reported")),
+                       Document.issuer_id.in_(issuing_scope_ids(session, user))),
+                  and_(Document.state.in_(("distributed", "reported")), received)]
+    if user.position in HEAD_POSITIONS:
+        conditions.append(Document.drafting_unit_id == user.organization_id)
+    return or_(*conditions)
+
+
+def list_documents(session: Session, user: User, *, state: str | None = None, q: str | None = None,
+                   page: int = 1, per_page: int = 20) -> tuple[list[Document], int]:
+    """A page of documents visible to `user`, newest first, with the total count.
+
+    `q` matches title, number and type ignoring diacritics and case.
+    """
+    where = [visible_filter(session, user)]
+    if state:
+        where.append(Document.state == state)
+    if q:
+        for word in fold(q).split()[:8]:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(Document.search_text.like(f"%{escaped}%", escape="\\"))
+    total = session.scalar(select(func.count(Document.id)).where(*where))
+    items = list(session.scalars(
+        select(Document).where(*where)
+        .options(joinedload(Document.issuer),
+                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
+        .order_by(Document.updated_at.desc(), Document.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)).unique())
+    return items, total
+
+
+def worklist(session: Session, user: User) -> list[Document]:
+    """Documents waiting for *this* user: their current step, or their returned drafts."""
+    from .services.delegation import active_delegations
+    people = [user.id] + [d.delegator_id for d in active_delegations(session, user, clock.now())]
+    waiting = select(Document).join(ApprovalStep, Document.current_step_id == ApprovalStep.id) \
+        .where(ApprovalStep.assignee_id.in_(people))
+    returned = select(Document).where(Document.author_id == user.id, Document.state == "draft")
+    options = [joinedload(Document.issuer),
+               joinedload(Document.current_step).joinedload(ApprovalStep.assignee)]
+    docs = list(session.scalars(waiting.options(*options)).unique()) + \
+        list(session.scalars(returned.options(*options)).unique())
+    return sorted({d.id: d for d in docs}.values(), key=lambda d: d.updated_at, reverse=True)
+
+
+def incoming(session: Session, user: User, *, status: str | None = None) -> list[Distribution]:
+    """The distributions addressed to the user's organization, newest first."""
+    query = select(Distribution).where(Distribution.organization_id == user.organization_id) \
+        .options(joinedload(Distribution.document).joinedload(Document.issuer),
+                 joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
+                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
+                 selectinload(Distribution.duties).selectinload(ReportDuty.reports)) \
+        .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
+    if status:
+        query = query.where(Distribution.status == status)
+    return list(session.scalars(query).unique())
+
+
+def distributions_of(session: Session, document: Document) -> list[Distribution]:
+    """Every distribution of a document with its recipient, acknowledger and duties."""
+    return list(session.scalars(
+        select(Distribution).where(Distribution.document_id == document.id)
+        .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
+                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
+                 selectinload(Distribution.duties).selectinload(ReportDuty.reports))
+        .order_by(Distribution.id)).unique())
+
+
+def get_distribution(session: Session, dist_id: int) -> Distribution:
+    """Load a distribution with its document; raise `NotFound`."""
+    dist = session.scalars(select(Distribution).where(Distribution.id == dist_id)
+                           .options(joinedload(Distribution.document),
+                                    selectinload(Distribution.duties))).first()
+    if dist is None:
+        raise NotFound("Không tìm thấy bản phát hành.")
+    return dist
+
+
+def available_triggers(session: Session, document: Document, user: User) -> list[str]:
+    """The triggers `user` may fire on `document` now (the same check the POST runs)."""
+    from . import machine
+    from .services.chain import context
+    ctx = context(session, document, user, comment="x")
+    return [t for t in ctx.definition.triggers()
+            if t != "complete_reporting" and machine.allowed(ctx, t)]

@@ -1,0 +1,13 @@
+"""Use cases: the only code that changes a document's state.
+
+Each service takes the session and the acting user, checks, changes data,
+flushes and returns; the caller (the request wrapper or a CLI command) commits.
+"""
+from .drafting import DraftInput, create_draft, update_draft, parse_draft_input
+from .chain import approve, return_to_drafter, sign, submit, transition
+from .issuing import issue_document
+from .receiving import acknowledge, file_report, refuse
+
+__all__ = ["DraftInput", "create_draft", "update_draft", "parse_draft_input", "submit",
+           "approve", "return_to_drafter", "sign", "transition", "issue_document",
+           "acknowledge", "file_report", "refuse"]

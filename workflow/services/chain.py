@@ -1,0 +1,165 @@
+"""The approval chain: submit, approve, return to the drafter, sign."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from models import ApprovalStep, Document, HistoryEntry, User
+
+from .. import clock, registry
+from ..errors import Conflict, ValidationFailed
+from ..guards import GuardContext
+from ..history import record
+from ..machine import check, fire
+from .assignment import resolve_assignee, signature_block
+
+MAX_COMMENT = 4000
+
+
+def ensure_version(document: Document, expected_version: int | None) -> None:
+    """Raise `Conflict` when the caller saw an older version of the document."""
+    if expected_version is not None and expected_version != document.version:
+        raise Conflict("Văn bản vừa được người khác thay đổi. Vui lòng tải lại trang rồi thực hiện lại.")
+
+
+def context(session: Session, document: Document, actor: User, *, comment: str = "",
+            now: datetime | None = None) -> GuardContext:
+    """The guard context for `actor` acting on `document` now."""
+    from .delegation import active_delegations
+    return GuardContext(document=document, actor=actor, definition=registry.get(document.workflow),
+                        now=now or clock.now(), comment=comment or "",
+                        extra={"delegations": active_delegations(session, actor, now or clock.now())})
+
+
+def _on_behalf(step: ApprovalStep | None, actor: User) -> User | None:
+    if step is not None and step.assignee is not None and step.assignee_id != actor.id:
+        return step.assignee
+    return None
+
+
+def _check_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed(f"Ý kiến dài quá {MAX_COMMENT} ký tự.")
+    return comment
+
+
+def submit(session: Session, document: Document, actor: User, *, comment: str = "",
+           expected_version: int | None = None, now: datetime | None = None) -> HistoryEntry:
+    """Send a draft to the first review step (the author only).
+
+    Starts a new round of the chain, finding each step's person now, so that
+    worklists show the document to that person and not to a whole role.
+    """
+    now = now or clock.now()
+    ensure_version(document, expected_version)
+    comment = _check_comment(comment)
+    ctx = context(session, document, actor, comment=comment, now=now)
+    check(ctx, "submit")
+    with session.no_autoflush:
+        assignees = [resolve_assignee(session, document, s) for s in ctx.definition.chain]
+    source, dest = fire(ctx, "submit")
+    document.chain_round += 1
+    steps = [ApprovalStep(document=document, round=document.chain_round, position=i, key=s.key,
+                          label=s.label, kind=s.kind, assignee=who)
+             for i, (s, who) in enumerate(zip(ctx.definition.chain, assignees))]
+    session.add_all(steps)
+    session.flush()
+    document.current_step = steps[0]
+    document.updated_at = now
+    entry = record(session, document, actor, "submit", source, dest, now, comment=comment, step=steps[0])
+    session.flush()
+    return entry
+
+
+def _advance(document: Document, step: ApprovalStep) -> None:
+    chain = document.chain()
+    later = [s for s in chain if s.position > step.position]
+    document.current_step = later[0] if later else None
+
+
+def approve(session: Session, document: Document, actor: User, *, comment: str = "",
+            expected_version: int | None = None, now: datetime | None = None) -> HistoryEntry:
+    """Approve the current review step (its assignee, or their delegate).
+
+    The last review step moves the document to `reviewed`. Raises `Conflict`
+    when another approval of the same step won the race.
+    """
+    now = now or clock.now()
+    ensure_version(document, expected_version)
+    comment = _check_comment(comment)
+    ctx = context(session, document, actor, comment=comment, now=now)
+    step = document.current_step
+    source, dest = fire(ctx, "approve")
+    step.decision, step.decided_by, step.decided_at, step.comment = "approved", actor, now, comment
+    _advance(document, step)
+    document.updated_at = now
+    entry = record(session, document, actor, "approve", source, dest, now, comment=comment,
+                   step=step, on_behalf_of=_on_behalf(step, actor))
+    session.flush()
+    return entry
+
+
+def return_to_drafter(session: Session, document: Document, actor: User, *, comment: str = "",
+                      expected_version: int | None = None, now: datetime | None = None) -> HistoryEntry:
+    """Return the document to `draft` with a required comment; the chain restarts.
+
+    Any reviewer or the signer of the current round may return it.
+    """
+    now = now or clock.now()
+    ensure_version(document, expected_version)
+    comment = _check_comment(comment)
+    ctx = context(session, document, actor, comment=comment, now=now)
+    step = document.current_step
+    source, dest = fire(ctx, "return")
+    if step is not None:
+        step.decision, step.decided_by, step.decided_at, step.comment = "returned", actor, now, comment
+    document.current_step = None
+    document.updated_at = now
+    entry = record(session, document, actor, "return", source, dest, now, comment=comment, step=step)
+    session.flush()
+    return entry
+
+
+def sign(session: Session, document: Document, actor: User, *, comment: str = "",
+         expected_version: int | None = None, now: datetime | None = None) -> HistoryEntry:
+    """Sign a reviewed document (the signer of the chain, or their delegate).
+
+    The signature block is derived from the signer's authority: "TM. … / KT. …"
+    from the definition, "TUQ." when signed under a delegation.
+    """
+    now = now or clock.now()
+    ensure_version(document, expected_version)
+    comment = _check_comment(comment)
+    ctx = context(session, document, actor, comment=comment, now=now)
+    step = document.current_step
+    source, dest = fire(ctx, "sign")
+    on_behalf = _on_behalf(step, actor)
+    authority, position = signature_block(ctx.definition, on_behalf or actor)
+    if on_behalf is not None:
+        authority = [f"TUQ. {on_behalf.position.upper()}"]
+        position = actor.position.upper()
+    document.signer = actor
+    document.signer_authority, document.signer_position = authority, position
+    document.signer_name = actor.full_name
+    step.decision, step.decided_by, step.decided_at, step.comment = "signed", actor, now, comment
+    _advance(document, step)
+    document.updated_at = now
+    entry = record(session, document, actor, "sign", source, dest, now, comment=comment,
+                   step=step, on_behalf_of=on_behalf)
+    session.flush()
+    return entry
+
+
+def transition(session: Session, document: Document, actor: User, trigger: str, *,
+               comment: str = "", expected_version: int | None = None,
+               now: datetime | None = None) -> HistoryEntry:
+    """Run the service for `trigger` (submit, approve, return, sign, issue)."""
+    from .issuing import issue_document
+    services = {"submit": submit, "approve": approve, "return": return_to_drafter,
+                "sign": sign, "issue": issue_document}
+    if trigger not in services:
+        raise ValidationFailed(f"Thao tác không hợp lệ: {trigger!r}.", code="unknown_trigger")
+    return services[trigger](session, document, actor, comment=comment,
+                             expected_version=expected_version, now=now)

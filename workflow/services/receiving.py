@@ -1,0 +1,132 @@
+"""The recipient's side: acknowledging receipt, refusing, filing reports."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Distribution, Document, Report, ReportDuty, User
+
+from .. import clock
+from ..errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from ..guards import GuardContext
+from ..history import record
+from ..machine import fire
+from .. import registry
+
+MAX_REPORT = 20000
+MAX_FILE = 10 * 1024 * 1024
+
+
+def _check_recipient(distribution: Distribution, actor: User) -> Document:
+    if actor.organization_id != distribution.organization_id:
+        raise PermissionDenied("Chỉ cán bộ của đơn vị nhận mới được thực hiện thao tác này.")
+    document = distribution.document
+    if document.state not in ("distributed", "reported"):
+        raise InvalidTransition("Văn bản chưa được phát hành.")
+    return document
+
+
+def acknowledge(session: Session, distribution: Distribution, actor: User, *,
+                now: datetime | None = None) -> Distribution:
+    """Confirm receipt for the actor's organization (a user of the recipient unit).
+
+    Raises `Conflict` when it was already acknowledged (by whom and when is in
+    the message) and `PermissionDenied` for a user of another organization.
+    """
+    now = now or clock.now()
+    document = _check_recipient(distribution, actor)
+    if distribution.status == "acknowledged":
+        who = distribution.acknowledged_by.full_name if distribution.acknowledged_by else ""
+        raise Conflict(f"Văn bản đã được xác nhận nhận bởi {who} lúc "
+                       f"{distribution.acknowledged_at:%H:%M %d/%m/%Y} (UTC).", code="already_acknowledged")
+    if distribution.status == "refused":
+        raise Conflict("Đơn vị đã từ chối tiếp nhận văn bản này.", code="refused")
+    distribution.status = "acknowledged"
+    distribution.acknowledged_at, distribution.acknowledged_by = now, actor
+    record(session, document, actor, "acknowledge", document.state, document.state, now,
+           distribution=distribution, comment=distribution.organization.name)
+    session.flush()
+    return distribution
+
+
+def refuse(session: Session, distribution: Distribution, actor: User, reason: str, *,
+           now: datetime | None = None) -> Distribution:
+    """Refuse a document that is not for the actor's unit, with a reason (required)."""
+    now = now or clock.now()
+    document = _check_recipient(distribution, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Cần nêu lý do từ chối.")
+    if distribution.status != "sent":
+        raise Conflict("Chỉ có thể từ chối văn bản chưa xác nhận.")
+    distribution.status, distribution.refused_at, distribution.refused_reason = "refused", now, reason[:2000]
+    for duty in list(distribution.duties):
+        if duty.filed_at is None:
+            session.delete(duty)
+    record(session, document, actor, "refuse", document.state, document.state, now,
+           distribution=distribution, comment=reason[:2000])
+    session.flush()
+    _complete_if_all_filed(session, document, actor, now)
+    return distribution
+
+
+def file_report(session: Session, distribution: Distribution, actor: User, text: str, *,
+                duty_id: int | None = None, file_name: str = "", file_data: bytes | None = None,
+                now: datetime | None = None) -> Report:
+    """File a report against one of the unit's duties (the earliest unfiled by default).
+
+    Filing also confirms receipt when that was not done yet. A report after the
+    due date is kept and marked late. When the last owed report of the
+    document arrives, the document moves to `reported` by itself.
+    """
+    now = now or clock.now()
+    document = _check_recipient(distribution, actor)
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text:
+        raise ValidationFailed("Cần nhập nội dung báo cáo.", details={"text": "Bắt buộc nhập."})
+    if len(text) > MAX_REPORT or (file_data is not None and len(file_data) > MAX_FILE):
+        raise ValidationFailed("Báo cáo hoặc tệp đính kèm quá lớn.")
+    duties = sorted(distribution.duties, key=lambda d: (d.due_date, d.id))
+    if not duties:
+        raise InvalidTransition("Đơn vị không có nghĩa vụ báo cáo cho văn bản này.", code="no_duty")
+    if duty_id is not None:
+        duty = next((d for d in duties if d.id == duty_id), None)
+        if duty is None:
+            raise ValidationFailed("Kỳ báo cáo không thuộc đơn vị này.")
+    else:
+        duty = next((d for d in duties if d.filed_at is None), None)
+        if duty is None:
+            raise Conflict("Đơn vị đã nộp đủ các báo cáo.", code="all_filed")
+    if distribution.status == "sent":
+        acknowledge(session, distribution, actor, now=now)
+    elif distribution.status == "refused":
+        raise Conflict("Đơn vị đã từ chối tiếp nhận văn bản này.", code="refused")
+    late = clock.local_date(now) > duty.due_date
+    report = Report(duty=duty, text=text, file_name=file_name[:255], file_data=file_data,
+                    filed_at=now, filed_by=actor, late=late)
+    session.add(report)
+    if duty.filed_at is None:
+        duty.filed_at = now
+    record(session, document, actor, "file_report", document.state, document.state, now,
+           distribution=distribution,
+           comment=f"{duty.obligation.period} — {'nộp muộn' if late else 'đúng hạn'}")
+    session.flush()
+    _complete_if_all_filed(session, document, actor, now)
+    return report
+
+
+def _complete_if_all_filed(session: Session, document: Document, actor: User, now: datetime) -> None:
+    if document.state != "distributed":
+        return
+    duties = list(session.scalars(select(ReportDuty).where(ReportDuty.document_id == document.id)))
+    if not duties or any(d.filed_at is None for d in duties):
+        return
+    ctx = GuardContext(document=document, actor=actor, definition=registry.get(document.workflow),
+                       now=now, extra={"duties": duties})
+    source, dest = fire(ctx, "complete_reporting")
+    document.updated_at = now
+    record(session, document, actor, "complete_reporting", source, dest, now,
+           comment="Đã nhận đủ báo cáo")
+    session.flush()
