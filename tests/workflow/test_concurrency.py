@@ -1,0 +1,97 @@
+"""Numbers stay unique and gap-free, and only one of two racing approvals wins.
+
+These run real threads, each with its own connection, against the test
+database (PostgreSQL in CI's second run, a SQLite file in the first).
+"""
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from models import Document, HistoryEntry, db
+from tests.conftest import USE_PG
+from tests.factories import make_commune, make_draft, run_chain
+from workflow import services
+
+ISSUES = 50 if USE_PG else 20
+
+
+def _in_threads(app, count, work):
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                results[i] = work(i)
+                db.session.commit()
+            except Exception as exc:  # collected and asserted on below
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results, errors
+
+
+def test_parallel_issues_get_unique_gap_free_numbers(app, session):
+    commune = make_commune(session)
+    p = commune["people"]
+    ids = []
+    for i in range(ISSUES):
+        doc = make_draft(session, p["drafter"], commune["recipients"], title=f"Kế hoạch {i}")
+        run_chain(session, doc, until="signed")
+        ids.append(doc.id)
+    clerk_id = p["clerk"].id
+    session.commit()
+    session.remove()
+
+    def issue(i):
+        doc = db.session.get(Document, ids[i])
+        clerk = db.session.get(type(p["clerk"]), clerk_id)
+        services.issue_document(db.session, doc, clerk)
+        return doc.number
+
+    numbers, errors = _in_threads(app, ISSUES, issue)
+    assert errors == []
+    assert sorted(numbers) == list(range(1, ISSUES + 1))
+    stored = db.session.scalars(select(Document.number).where(Document.id.in_(ids))).all()
+    assert sorted(stored) == list(range(1, ISSUES + 1))
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_double_approval_one_wins_other_gets_409(app, session, round_):
+    commune = make_commune(session)
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    head = p["head"]
+    head.set_password("pw")
+    session.commit()
+    doc_id, version = doc.id, doc.version
+    token = app.test_client().post("/api/v1/tokens", json={"username": head.username, "password": "pw"}).get_json()["token"]
+    session.remove()
+
+    def approve(_):
+        client = app.test_client()
+        return client.post(f"/api/v1/documents/{doc_id}/transitions",
+                           json={"trigger": "approve", "version": version},
+                           headers={"Authorization": f"Bearer {token}"})
+
+    responses, errors = _in_threads(app, 2, approve)
+    assert errors == []
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [200, 409], [r.get_json() for r in responses]
+    loser = next(r for r in responses if r.status_code == 409).get_json()
+    assert loser["error"] == "conflict" and "người khác" in loser["message"]
+    doc = db.session.get(Document, doc_id)
+    assert [s.decision for s in doc.chain()][:2] == ["approved", "pending"]
+    approvals = db.session.scalars(select(HistoryEntry).where(
+        HistoryEntry.document_id == doc_id, HistoryEntry.trigger == "approve")).all()
+    assert len(approvals) == 1

@@ -1,0 +1,197 @@
+"""Every trigger's happy path and its refusals, through the services."""
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Distribution, HistoryEntry, ReportDuty
+from tests.factories import make_commune, make_draft, make_group, run_chain
+from workflow import services
+from workflow.errors import (Conflict, InvalidTransition, PermissionDenied, ValidationFailed)
+from workflow.history import verify
+
+
+@pytest.fixture
+def commune(session):
+    return make_commune(session)
+
+
+def test_submit_assigns_named_people_not_roles(session, commune):
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    assert doc.state == "in_review"
+    assert [s.assignee for s in doc.chain()] == [p["head"], p["office"], p["signer"], p["clerk"]]
+    assert doc.current_step.assignee == p["head"]
+
+
+def test_last_review_moves_to_reviewed_and_sign_derives_block(session, commune):
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    services.approve(session, doc, p["head"], comment="Đồng ý")
+    assert doc.state == "in_review" and doc.current_step.assignee == p["office"]
+    services.approve(session, doc, p["office"])
+    assert doc.state == "reviewed"
+    services.sign(session, doc, p["signer"])
+    assert doc.state == "signed"
+    assert doc.signer_authority == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    assert doc.signer_position == "PHÓ CHỦ TỊCH" and doc.signer_name == p["signer"].full_name
+
+
+def test_return_requires_comment_and_resets_chain(session, commune):
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    services.approve(session, doc, p["head"])
+    with pytest.raises(ValidationFailed, match="ý kiến"):
+        services.return_to_drafter(session, doc, p["office"], comment="  ")
+    services.return_to_drafter(session, doc, p["office"], comment="Sai thể thức phần Nơi nhận")
+    assert doc.state == "draft" and doc.current_step is None
+    first_round = doc.chain()
+    assert [s.decision for s in first_round] == ["approved", "returned", "pending", "pending"]
+    services.submit(session, doc, p["drafter"])
+    assert doc.chain_round == 2 and doc.current_step.assignee == p["head"]
+    assert all(s.decision == "pending" for s in doc.chain())
+    assert len(doc.steps) == 8  # the first round is kept
+
+
+def test_issue_numbers_and_distributes_with_groups_expanded(session, commune):
+    p, villages = commune["people"], commune["recipients"]
+    group = make_group(session, "Các thôn", villages)
+    data = services.parse_draft_input({
+        "doc_type": "KH", "title": "Kế hoạch", "sections": [],
+        "recipients": [{"organization_id": villages[0].id, "purpose": "b/c"},
+                       {"group_id": group.id, "purpose": "t/h"}],
+        "report_deadlines": [{"period": "6 tháng", "due": "2030-06-15"},
+                             {"period": "năm", "due": "2030-11-25"}]})
+    doc = services.create_draft(session, p["drafter"], data)
+    run_chain(session, doc)
+    assert doc.state == "distributed" and doc.number == 1 and doc.number_symbol == "01/KH-UBND"
+    dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
+                            .order_by(Distribution.id)).all()
+    assert [d.organization_id for d in dists] == [v.id for v in villages]
+    assert dists[0].purpose == "b/c" and dists[1].via_group_id == group.id
+    duties = session.scalar(select(func.count(ReportDuty.id)).where(ReportDuty.document_id == doc.id))
+    assert duties == 4  # two t/h villages × two obligations; the b/c one owes nothing
+
+
+def test_second_document_gets_next_number_and_new_year_restarts(session, commune, frozen_clock):
+    p = commune["people"]
+    frozen_clock(datetime(2026, 12, 31, 10, 0))
+    a = run_chain(session, make_draft(session, p["drafter"], commune["recipients"]))
+    b = run_chain(session, make_draft(session, p["drafter"], commune["recipients"]))
+    frozen_clock(datetime(2026, 12, 31, 17, 30))  # 00:30 on 1 January in Vietnam
+    c = run_chain(session, make_draft(session, p["drafter"], commune["recipients"]))
+    assert (a.number, a.year, b.number, c.number, c.year) == (1, 2026, 2, 1, 2027)
+    assert c.issue_date == date(2027, 1, 1)
+
+
+def test_acknowledge_and_reports_complete_the_document(session, commune, frozen_clock):
+    p, villages = commune["people"], commune["recipients"]
+    frozen_clock(datetime(2030, 6, 1, 3, 0))
+    doc = run_chain(session, make_draft(session, p["drafter"], villages[:2],
+                                        deadlines=[("6 tháng", "2030-06-15")]))
+    dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
+                            .order_by(Distribution.id)).all()
+    users = {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+    services.acknowledge(session, dists[0], users[dists[0].organization_id])
+    with pytest.raises(Conflict, match="đã được xác nhận"):
+        services.acknowledge(session, dists[0], users[dists[0].organization_id])
+    with pytest.raises(PermissionDenied):
+        services.acknowledge(session, dists[1], users[dists[0].organization_id])
+    report = services.file_report(session, dists[0], users[dists[0].organization_id], "Kết quả 6 tháng")
+    assert report.late is False and doc.state == "distributed"
+    frozen_clock(datetime(2030, 6, 20, 3, 0))
+    late = services.file_report(session, dists[1], users[dists[1].organization_id], "Nộp muộn")
+    assert late.late is True
+    assert dists[1].status == "acknowledged"  # filing confirms receipt
+    assert doc.state == "reported"
+    assert session.scalars(select(HistoryEntry.trigger).where(HistoryEntry.document_id == doc.id)
+                           .order_by(HistoryEntry.seq)).all()[-1] == "complete_reporting"
+    assert verify(session) == []
+
+
+def test_refusal_releases_duties_and_is_shown(session, commune):
+    p, villages = commune["people"], commune["recipients"]
+    doc = run_chain(session, make_draft(session, p["drafter"], villages[:2], deadlines=[("năm", "2030-12-01")]))
+    dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
+                            .order_by(Distribution.id)).all()
+    users = {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+    with pytest.raises(ValidationFailed):
+        services.refuse(session, dists[0], users[dists[0].organization_id], "")
+    services.refuse(session, dists[0], users[dists[0].organization_id], "Không thuộc thẩm quyền")
+    assert dists[0].status == "refused"
+    services.file_report(session, dists[1], users[dists[1].organization_id], "Báo cáo năm")
+    assert doc.state == "reported"
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"title": ""}, "title"),
+    ({"title": "x", "doc_type": "XX"}, "doc_type"),
+    ({"title": "x", "recipients": [{"purpose": "t/h"}]}, "recipients[0]"),
+    ({"title": "x", "recipients": [{"organization_id": 1, "purpose": "lol"}]}, "recipients[0].purpose"),
+    ({"title": "x", "report_deadlines": [{"period": "năm", "due": "31/12/2026"}]}, "report_deadlines[0]"),
+    ({"title": "x", "sections": [{"heading": 3, "paragraphs": "x"}]}, "sections[0]"),
+])
+def test_bad_draft_input_names_the_field(payload, field):
+    with pytest.raises(ValidationFailed) as err:
+        services.parse_draft_input(payload)
+    assert field in err.value.details
+
+
+def test_unknown_recipient_changes_nothing(session, commune):
+    data = services.parse_draft_input({"title": "x", "recipients": [{"organization_id": 99999}]})
+    with pytest.raises(ValidationFailed, match="không tồn tại"):
+        services.create_draft(session, commune["people"]["drafter"], data)
+
+
+def test_edit_only_by_author_in_draft_and_each_save_is_a_revision(session, commune):
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    edit = services.parse_draft_input({"title": "Tên mới", "recipients": [
+        {"organization_id": commune["recipients"][0].id, "purpose": "t/h"}]})
+    services.update_draft(session, doc, p["drafter"], edit)
+    assert [r.number for r in doc.revisions] == [1, 2] and doc.revisions[-1].title == "Tên mới"
+    with pytest.raises(PermissionDenied):
+        services.update_draft(session, doc, p["head"], edit)
+    with pytest.raises(Conflict):
+        services.update_draft(session, doc, p["drafter"], edit, expected_version=doc.version - 1)
+    services.submit(session, doc, p["drafter"])
+    with pytest.raises(PermissionDenied):
+        services.update_draft(session, doc, p["drafter"], edit)
+
+
+def test_submit_without_recipients_is_refused(session, commune):
+    doc = make_draft(session, commune["people"]["drafter"], [])
+    with pytest.raises(ValidationFailed, match="nơi nhận"):
+        services.submit(session, doc, commune["people"]["drafter"])
+    assert doc.state == "draft"
+
+
+def test_issue_in_wrong_state_is_refused(session, commune):
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    with pytest.raises(InvalidTransition):
+        services.issue_document(session, doc, p["clerk"])
+
+
+def test_delegation_lets_colleague_sign_with_tuq_within_dates(session, commune, frozen_clock):
+    from workflow.services.delegation import delegate
+    p = commune["people"]
+    chairman = p["signer"]
+    chairman.position = "Chủ tịch"
+    deputy = p["office"]
+    frozen_clock(datetime(2030, 3, 1, 3, 0))
+    delegate(session, chairman, deputy, date(2030, 3, 1), date(2030, 3, 5))
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    services.approve(session, doc, p["head"])
+    services.approve(session, doc, p["office"])
+    frozen_clock(datetime(2030, 3, 6, 3, 0))
+    with pytest.raises(PermissionDenied):
+        services.sign(session, doc, deputy)
+    frozen_clock(datetime(2030, 3, 4, 3, 0))
+    entry = services.sign(session, doc, deputy)
+    assert entry.on_behalf_of_id == chairman.id
+    assert doc.signer_authority == ["TUQ. CHỦ TỊCH"] and doc.signer_position == "CHÁNH VĂN PHÒNG"
