@@ -11,6 +11,7 @@ from .history import HistoryEntry
 from .report import Report, ReportDuty, ReportingObligation, obligation_units
 from .numbering import NumberSequence
 from .delegation import Delegation
+from .issued_file import IssuedFile
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -19,5 +20,5 @@ __all__ = [
     "User", "ApiToken", "POSITIONS", "ROLES", "Document", "DocumentRecipient",
     "DocumentRevision", "ApprovalStep", "DOC_TYPES", "PURPOSES", "fold", "Distribution",
     "HistoryEntry", "Report", "ReportDuty", "ReportingObligation", "obligation_units",
-    "NumberSequence", "Delegation",
+    "NumberSequence", "Delegation", "IssuedFile",
 ]

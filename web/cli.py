@@ -52,6 +52,36 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created user {username} (id {user.id})")
 
+    @app.cli.command("import-docx")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+    def import_docx(path, as_json):
+        """Read a .docx (or .txt as published) and print what an import extracts."""
+        import json
+        from pathlib import Path
+        from workflow.docio import ImportRejected, read_document
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {path}: {exc.strerror}")
+        try:
+            result = read_document(data, Path(path).name, max_bytes=app.config["MAX_CONTENT_LENGTH"])
+        except ImportRejected as exc:
+            if as_json:
+                click.echo(json.dumps({"error": exc.code, "message": exc.message}, ensure_ascii=False))
+            else:
+                click.echo(f"{exc.code}: {exc.message}", err=True)
+            raise SystemExit(2)
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{result['doc_type_name']}: {result['title']}")
+        click.echo(f"Số: {result['number'] or ''}/{result['symbol'] or ''} — {result['issuer'] or '?'}")
+        for r in result["recipients"]:
+            click.echo(f"  - {r['name']}" + (f" ({r['purpose']})" if r["purpose"] else ""))
+        for d in result["report_deadlines"]:
+            click.echo(f"  báo cáo {d['period']}: {d['due']}")
+
     @app.cli.command("verify")
     def verify():
         """Check every document's hash-chained history; exit 1 on any problem."""

@@ -1,7 +1,7 @@
 """The JSON API under /api/v1: this file is only its URL table."""
 from flask import Blueprint
 
-from . import views
+from . import docio_views, views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -20,6 +20,9 @@ ROUTES = [
     ("/distributions/<int:dist_id>/refuse", "refuse", views.refuse, ["POST"]),
     ("/distributions/<int:dist_id>/reports", "file_report", views.file_report, ["POST"]),
     ("/incoming", "incoming", views.incoming, ["GET"]),
+    ("/documents/<int:doc_id>/docx", "document_docx", docio_views.document_docx, ["GET"]),
+    ("/imports", "import_file", docio_views.import_file, ["POST"]),
+    ("/imports/drafts", "import_draft", docio_views.import_draft, ["POST"]),
 ]
 
 for rule, endpoint, func, methods in ROUTES:

@@ -75,6 +75,8 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
           "via_group_id": via, "status": "sent", "sent_at": now, "version": 1}
          for org, purpose, via in targets]).all()
     create_duties(session, document, rows)
+    from ..documents_io import freeze
+    freeze(session, document)
     entry = record(session, document, actor, "issue", source, dest, now, comment=comment,
                    step=step, on_behalf_of=_on_behalf(step, actor))
     session.flush()
