@@ -10,6 +10,7 @@ from models import ApprovalStep, Document, HistoryEntry, User
 from .. import clock, registry
 from ..errors import Conflict, ValidationFailed
 from ..guards import GuardContext
+from ..events import emit
 from ..history import record
 from ..machine import check, fire
 from .assignment import resolve_assignee, signature_block
@@ -70,6 +71,7 @@ def submit(session: Session, document: Document, actor: User, *, comment: str = 
     document.updated_at = now
     entry = record(session, document, actor, "submit", source, dest, now, comment=comment, step=steps[0])
     session.flush()
+    emit(session, "document_submitted", document=document, actor=actor, step=steps[0], now=now)
     return entry
 
 
@@ -98,6 +100,7 @@ def approve(session: Session, document: Document, actor: User, *, comment: str =
     entry = record(session, document, actor, "approve", source, dest, now, comment=comment,
                    step=step, on_behalf_of=_on_behalf(step, actor))
     session.flush()
+    emit(session, "document_approved", document=document, actor=actor, step=step, now=now)
     return entry
 
 
@@ -119,6 +122,7 @@ def return_to_drafter(session: Session, document: Document, actor: User, *, comm
     document.updated_at = now
     entry = record(session, document, actor, "return", source, dest, now, comment=comment, step=step)
     session.flush()
+    emit(session, "document_returned", document=document, actor=actor, step=step, comment=comment, now=now)
     return entry
 
 
@@ -149,6 +153,7 @@ def sign(session: Session, document: Document, actor: User, *, comment: str = ""
     entry = record(session, document, actor, "sign", source, dest, now, comment=comment,
                    step=step, on_behalf_of=on_behalf)
     session.flush()
+    emit(session, "document_signed", document=document, actor=actor, step=step, now=now)
     return entry
 
 

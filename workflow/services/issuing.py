@@ -11,6 +11,7 @@ from models import (Distribution, Document, DocumentRecipient, HistoryEntry, Rec
 
 from .. import clock
 from ..errors import ValidationFailed
+from ..events import emit
 from ..history import record
 from ..machine import fire
 from ..numbering import next_number
@@ -80,6 +81,8 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
     entry = record(session, document, actor, "issue", source, dest, now, comment=comment,
                    step=step, on_behalf_of=_on_behalf(step, actor))
     session.flush()
+    emit(session, "document_issued", document=document, actor=actor, now=now,
+         distribution_ids=[row[0] for row in rows])
     return entry
 
 

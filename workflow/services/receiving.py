@@ -11,6 +11,7 @@ from models import Distribution, Document, Report, ReportDuty, User
 from .. import clock
 from ..errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from ..guards import GuardContext
+from ..events import emit
 from ..history import record
 from ..machine import fire
 from .. import registry
@@ -48,6 +49,8 @@ def acknowledge(session: Session, distribution: Distribution, actor: User, *,
     record(session, document, actor, "acknowledge", document.state, document.state, now,
            distribution=distribution, comment=distribution.organization.name)
     session.flush()
+    emit(session, "distribution_acknowledged", document=document, distribution=distribution,
+         actor=actor, now=now)
     return distribution
 
 
@@ -68,6 +71,8 @@ def refuse(session: Session, distribution: Distribution, actor: User, reason: st
     record(session, document, actor, "refuse", document.state, document.state, now,
            distribution=distribution, comment=reason[:2000])
     session.flush()
+    emit(session, "distribution_refused", document=document, distribution=distribution,
+         actor=actor, reason=reason, now=now)
     _complete_if_all_filed(session, document, actor, now)
     return distribution
 
@@ -113,6 +118,8 @@ def file_report(session: Session, distribution: Distribution, actor: User, text:
            distribution=distribution,
            comment=f"{duty.obligation.period} — {'nộp muộn' if late else 'đúng hạn'}")
     session.flush()
+    emit(session, "report_filed", document=document, distribution=distribution, duty=duty,
+         report=report, actor=actor, now=now)
     _complete_if_all_filed(session, document, actor, now)
     return report
 
@@ -130,3 +137,4 @@ def _complete_if_all_filed(session: Session, document: Document, actor: User, no
     record(session, document, actor, "complete_reporting", source, dest, now,
            comment="Đã nhận đủ báo cáo")
     session.flush()
+    emit(session, "document_reported", document=document, actor=actor, now=now)
