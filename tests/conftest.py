@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from config.settings import TestConfig, normalise_database_url
 from models import db
@@ -62,12 +63,22 @@ def runner(app):
     return app.test_cli_runner()
 
 
+# A salted hash of "demo" with few iterations, computed once: hashing the
+# password of ~50 demo users with the default (deliberately slow) method would
+# cost seconds per test.
+_FAST_DEMO_HASH = generate_password_hash("demo", method="pbkdf2:sha256:1000")
+
+
 @pytest.fixture
-def demo(app):
+def demo(app, monkeypatch):
     """The demo organizations, groups and users (password "demo"), committed."""
+    from models import User
     from web.seed import load_demo
+    monkeypatch.setattr(User, "set_password", lambda self, pw: setattr(
+        self, "password_hash", _FAST_DEMO_HASH if pw == "demo" else generate_password_hash(pw)))
     data = load_demo(db.session)
     db.session.commit()
+    monkeypatch.undo()
     return data
 
 

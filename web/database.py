@@ -45,6 +45,10 @@ def init_app(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             _configure_sqlite(db.engine)
 
+    @app.before_request
+    def _fresh_unit_of_work():
+        g.pop("rollback", None)
+
     @app.after_request
     def _commit(response):
         if response.status_code >= 400 or g.get("rollback"):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from unidecode import unidecode
 
-from models import Document, IssuedFile, Organization, RecipientGroup
+from models import Document, IssuedFile, Organization, RecipientGroup, fold
 from models.document import DOC_TYPES
 
 from . import registry
@@ -88,17 +88,38 @@ def directory(session: Session) -> list[DirectoryEntry]:
     return entries
 
 
-def import_file(session: Session, data: bytes, filename: str, *, max_bytes: int) -> dict:
+def _local_entries(session: Session, entries: list[DirectoryEntry], user) -> list[DirectoryEntry]:
+    """The entries near `user`: units of the same tree, groups they own, units of their place."""
+    from .queries import issuing_scope_ids
+    root = user.organization.ancestors()[-1]
+    body = user.organization.issuing_body() or root
+    tree = set(issuing_scope_ids(session, user)) | {o.id for o in session.scalars(
+        select(Organization).where(Organization.parent_id == root.id))} | {root.id}
+    place = fold(body.place or root.place or "")
+    owners = {g.id: g.owner_id for g in session.scalars(select(RecipientGroup))}
+    return [e for e in entries
+            if (e.kind == "group" and owners.get(e.id) in tree)
+            or (e.kind == "organization" and (e.id in tree or (place and place in fold(e.name))))]
+
+
+def import_file(session: Session, data: bytes, filename: str, *, max_bytes: int, user=None) -> dict:
     """Read an uploaded .docx/.txt and map its recipients and deadlines to the directory.
 
     Returns the reader's dict (the corpus `expected.json` shape) plus
     `recipients[i].match` ({kind, id, name} or None — unmatched names are kept
     for the drafter to map, never dropped) and `report_deadline_matches[i]` (the units each deadline names, matched).
+    With `user`, units near the drafter win over same-named units elsewhere.
     Raises `docio.ImportRejected` for a bad file; nothing is stored.
     """
     result = read_document(data, filename, max_bytes=max_bytes)
     entries = directory(session)
-    matches = match_recipients([r["name"] for r in result["recipients"]], entries)
+    names = [r["name"] for r in result["recipients"]]
+    matches = match_recipients(names, entries)
+    if user is not None:
+        # The same name ("Sở Văn hóa, TT&DL") exists in every province: prefer
+        # the unit of the drafter's own tree and place when one matches.
+        local = match_recipients(names, _local_entries(session, entries, user))
+        matches = [near if near.entry is not None else far for near, far in zip(local, matches)]
     for recipient, found in zip(result["recipients"], matches):
         recipient["match"] = None if found.entry is None else {
             "kind": found.entry.kind, "id": found.entry.id, "name": found.entry.name}

@@ -61,6 +61,7 @@ def test_import_creates_draft_and_unmatched_names_are_never_dropped(api, demo):
     doc = created.get_json()
     assert doc["state"] == "draft" and doc["workflow"] == "ke_hoach_van_phong"
     assert len(doc["recipients"]) == 4
+    assert doc["recipients"][0]["name"] == "Sở Văn hóa, Thể thao và Du lịch tỉnh Sơn La"
     assert doc["report_deadlines"][0]["due"] == "2022-12-05"
 
 
