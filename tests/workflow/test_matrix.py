@@ -73,13 +73,7 @@ CASES = [(wf, label, path, table) for wf in ("ke_hoach_ubnd", "ke_hoach_van_phon
 
 def drive(session, document, people, path):
     for trigger in path:
-        step = document.current_step
-        if trigger == "submit":
-            who = people["author"]
-        elif trigger == "return":
-            who = step.assignee
-        else:
-            who = step.assignee
+        who = people["author"] if trigger == "submit" else document.current_step.assignee
         services.transition(session, document, who, trigger, comment="Cần sửa" if trigger == "return" else "")
 
 
