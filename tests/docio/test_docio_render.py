@@ -3,7 +3,11 @@
 import datetime
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -14,6 +18,8 @@ from docx.shared import Cm, Mm, Pt
 
 from workflow.docio import RenderSpec, render_docx
 from workflow.docio.spec import format_date_line, format_number_line
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def make_spec(**changes) -> RenderSpec:
@@ -231,3 +237,72 @@ def test_recipients_without_archive_end_with_a_full_stop():
     spec = make_spec(archive=[])
     table = docx.Document(io.BytesIO(render_docx(spec))).tables[1]
     assert table.cell(0, 0).paragraphs[-1].text == "- Các thôn, bản."
+
+
+def _draft_spec() -> RenderSpec:
+    return make_spec(number=None, issue_date=None, draft_month=4, draft_year=2026)
+
+
+def test_same_bytes_across_processes_and_hash_seeds():
+    script = (
+        "import hashlib\n"
+        "from tests.docio.test_docio_render import _draft_spec, make_spec\n"
+        "from workflow.docio import render_docx\n"
+        "for spec in (make_spec(), _draft_spec()):\n"
+        "    print(hashlib.sha256(render_docx(spec)).hexdigest())\n"
+    )
+    expected = [hashlib.sha256(render_docx(spec)).hexdigest()
+                for spec in (make_spec(), _draft_spec())]
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == expected, f"PYTHONHASHSEED={seed}"
+
+
+def test_other_renders_do_not_change_the_bytes(rendered):
+    render_docx(_draft_spec())
+    render_docx(RenderSpec())
+    render_docx(make_spec(sections=[{"heading": "X", "paragraphs": ["y"] * 50}]))
+    assert render_docx(make_spec()) == rendered
+
+
+def test_entries_come_in_a_fixed_order(rendered):
+    names = zipfile.ZipFile(io.BytesIO(rendered)).namelist()
+    assert names[0] == "[Content_Types].xml"
+    assert names[1:] == sorted(names[1:])
+    assert "word/document.xml" in names and "word/styles.xml" in names
+    assert not any(n.startswith(("customXml/", "docProps/thumbnail")) or "stylesWithEffects" in n
+                   for n in names), names
+
+
+def test_no_compatibility_mode(rendered):
+    settings = zipfile.ZipFile(io.BytesIO(rendered)).read("word/settings.xml").decode()
+    assert 'w:name="compatibilityMode"' in settings
+    assert 'w:val="15"' in settings and 'w:val="14"' not in settings
+
+
+def test_components_take_nd30_styles(document):
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(14)
+    texts = [p for p in document.paragraphs if p.text]
+    assert [p.style.name for p in texts] == ["ND30 Type", "ND30 Title", "ND30 Body",
+                                             "ND30 Body Heading", "ND30 Body", "ND30 Body"]
+    body = document.styles["ND30 Body"]
+    assert body.base_style.name == "Normal"
+    assert body.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert abs(body.paragraph_format.first_line_indent - Cm(1.27)) < Cm(0.01)
+    closing = document.tables[1].cell(0, 0).paragraphs
+    assert [p.style.name for p in closing[:2]] == ["ND30 Recipients", "ND30 Recipient"]
+    assert document.styles["ND30 Recipient"].font.size == Pt(11)
+
+
+def test_tabs_breaks_and_control_characters():
+    spec = make_spec(title="Tổ chức\x01 hội thi",
+                     sections=[{"heading": None, "paragraphs": ["a\tb\nc", "d\x0be"]}])
+    document = docx.Document(io.BytesIO(render_docx(spec)))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts == ["KẾ HOẠCH", "Tổ chức hội thi", "a\tb\nc", "de"]
+    body = [p for p in document.paragraphs if p.text == "a\tb\nc"][0]
+    _check(body, 14, bold=False, align=WD_ALIGN_PARAGRAPH.JUSTIFY)

@@ -1,162 +1,153 @@
-"""The fixed parts of a WordprocessingML package and a deterministic zip writer.
+"""The few WordprocessingML details python-docx has no API for, and a deterministic zip.
 
-Everything that does not depend on the document's text is a constant here:
-content types, relationships, styles (Times New Roman 14 pt by default, with
-east-asian and complex-script fonts set), settings, the page-number header
-and core/app properties. :func:`write_package` zips the parts in a fixed
-order with fixed timestamps, so equal input gives equal bytes.
+:mod:`.render` builds the document with python-docx; this module adds, through
+``docx.oxml``, only what python-docx cannot express: east-asian and
+complex-script font names (and the language) of the document defaults, of
+styles and of runs, three document settings, the top border of the short rules under the issuing body, the
+Tiêu ngữ and the title, the removal of table borders (with narrow cell
+margins), rows that must not split across pages, and fields such as PAGE.
+
+:func:`repack` rewrites the zip python-docx saved, whose entries carry the time
+of saving, with a fixed time, order and attributes, so that equal documents
+give equal bytes.
 """
 
 import io
 import re
 import zipfile
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
 FONT = "Times New Roman"
-FONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-CONTENT_TYPES = _XML_HEAD + (
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" '
-    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.document.main+xml"/>'
-    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.styles+xml"/>'
-    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.settings+xml"/>'
-    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.wordprocessingml.header+xml"/>'
-    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-    'package.core-properties+xml"/>'
-    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.extended-properties+xml"/>'
-    '</Types>'
-)
-
-PACKAGE_RELS = _XML_HEAD + (
-    f'<Relationships xmlns="{_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-    'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-    '</Relationships>'
-)
-
-DOCUMENT_RELS = _XML_HEAD + (
-    f'<Relationships xmlns="{_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{_REL}/styles" Target="styles.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}/settings" Target="settings.xml"/>'
-    f'<Relationship Id="rId3" Type="{_REL}/header" Target="header1.xml"/>'
-    f'<Relationship Id="rId4" Type="{_REL}/header" Target="header2.xml"/>'
-    '</Relationships>'
-)
-
-STYLES = _XML_HEAD + (
-    f'<w:styles xmlns:w="{W_NS}">'
-    '<w:docDefaults><w:rPrDefault><w:rPr>' + FONTS +
-    '<w:sz w:val="28"/><w:szCs w:val="28"/>'
-    '<w:lang w:val="vi-VN" w:eastAsia="en-US" w:bidi="ar-SA"/>'
-    '</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>'
-    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
-    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
-    '<w:qFormat/><w:rPr>' + FONTS + '<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>'
-    '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-    '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
-    '<w:unhideWhenUsed/></w:style>'
-    '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-    '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr>'
-    '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-    '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-    '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
-    '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
-    '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
-    '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/>'
-    '<w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/></w:pPr></w:style>'
-    '</w:styles>'
-)
-
-SETTINGS = _XML_HEAD + (
-    f'<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/>'
-    '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
-    '<w:compat><w:compatSetting w:name="compatibilityMode" '
-    'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
-    '<w:themeFontLang w:val="vi-VN"/></w:settings>'
-)
-
-_PAGE_RUN = f'<w:rPr>{FONTS}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
-HEADER_PAGE_NUMBER = _XML_HEAD + (
-    f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/>'
-    '<w:jc w:val="center"/></w:pPr>'
-    f'<w:r>{_PAGE_RUN}<w:fldChar w:fldCharType="begin"/></w:r>'
-    f'<w:r>{_PAGE_RUN}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-    f'<w:r>{_PAGE_RUN}<w:fldChar w:fldCharType="separate"/></w:r>'
-    f'<w:r>{_PAGE_RUN}<w:t>2</w:t></w:r>'
-    f'<w:r>{_PAGE_RUN}<w:fldChar w:fldCharType="end"/></w:r>'
-    '</w:p></w:hdr>'
-)
-
-HEADER_FIRST_PAGE = _XML_HEAD + (
-    f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
-    '</w:p></w:hdr>'
-)
-
-APP = _XML_HEAD + (
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    '<Application>workflow.docio</Application><DocSecurity>0</DocSecurity></Properties>'
-)
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+               "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+               "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+               "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+               "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+               "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                      "w:tblDescription", "w:tblPrChange")
+_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden",
+                     "w:ins", "w:del", "w:trPrChange")
 
 
-def escape(text: str) -> str:
-    """Escape text for XML content and attributes, dropping forbidden characters."""
-    text = _INVALID.sub("", text)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+def clean_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold (lxml refuses them)."""
+    return _INVALID.sub("", text)
 
 
-def core_properties(title: str, creator: str, stamp: str) -> str:
-    """docProps/core.xml with fixed dates (``stamp`` as YYYY-MM-DDTHH:MM:SSZ), revision 1."""
-    return _XML_HEAD + (
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f'<dc:title>{escape(title)}</dc:title><dc:creator>{escape(creator)}</dc:creator>'
-        f'<cp:lastModifiedBy>{escape(creator)}</cp:lastModifiedBy><cp:revision>1</cp:revision>'
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-        '</cp:coreProperties>'
-    )
+def complete_font_names(rpr, font: str = FONT) -> None:
+    """Name ``font`` for the east-asian and complex-script text of ``rpr`` too.
+
+    python-docx's ``Font.name`` sets only the ASCII and high-ANSI names; Word
+    falls back to the theme fonts for the other two slots otherwise.
+    """
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), font)
+    fonts.set(qn("w:cs"), font)
 
 
-def write_package(document_xml: str, core_xml: str) -> bytes:
-    """Zip the parts of a .docx deterministically (fixed order, times and attributes)."""
-    parts = [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", PACKAGE_RELS),
-        ("word/document.xml", document_xml),
-        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
-        ("word/styles.xml", STYLES),
-        ("word/settings.xml", SETTINGS),
-        ("word/header1.xml", HEADER_PAGE_NUMBER),
-        ("word/header2.xml", HEADER_FIRST_PAGE),
-        ("docProps/core.xml", core_xml),
-        ("docProps/app.xml", APP),
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in parts:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+def set_document_defaults(styles_element, font: str = FONT, lang: str = "vi-VN") -> None:
+    """Make ``font`` (not the theme fonts) and ``lang`` the run defaults of styles.xml."""
+    rpr = styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.get_or_add_rFonts()
+    fonts.attrib.clear()
+    for slot in ("w:ascii", "w:eastAsia", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), font)
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    language.set(qn("w:val"), lang)
+
+
+def tune_settings(settings_element, lang: str = "vi-VN") -> None:
+    """Word 2013+ layout (no "Compatibility Mode"), ``lang`` theme fonts, no stale proofing.
+
+    python-docx's template says Word 2010 (compatibilityMode 14), Japanese
+    theme-font language and "spelling checked"; this fixes those three.
+    """
+    for setting in settings_element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+    theme_lang = settings_element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.attrib.clear()
+        theme_lang.set(qn("w:val"), lang)
+    proof_state = settings_element.find(qn("w:proofState"))
+    if proof_state is not None:
+        settings_element.remove(proof_state)
+
+
+def add_top_border(paragraph) -> None:
+    """Draw a thin single line along the top of ``paragraph`` (a python-docx Paragraph)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    borders.append(OxmlElement("w:top", {qn("w:val"): "single", qn("w:sz"): "6",
+                                         qn("w:space"): "1", qn("w:color"): "auto"}))
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
+
+
+def remove_table_borders(table, cell_margin: int) -> None:
+    """Give ``table`` no borders at all and left/right cell margins of ``cell_margin`` twips."""
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(OxmlElement(f"w:{side}", {qn("w:val"): "nil"}))
+    tblpr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(OxmlElement(f"w:{side}", {qn("w:w"): str(cell_margin),
+                                                 qn("w:type"): "dxa"}))
+    tblpr.insert_element_before(margins, *_AFTER_CELL_MARGINS)
+
+
+def keep_row_on_one_page(row) -> None:
+    """Forbid page breaks inside ``row`` (a python-docx _Row)."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.insert_element_before(OxmlElement("w:cantSplit"), *_AFTER_CANT_SPLIT)
+
+
+def add_field(paragraph, instruction: str, shown: str, format_run) -> None:
+    """Append a field (e.g. ``PAGE``) showing ``shown`` until the reader updates it.
+
+    ``format_run`` is called on each of the five runs python-docx adds
+    (begin, instruction, separate, result, end) to give them their font.
+    """
+    def field_run(child=None, text=None):
+        run = paragraph.add_run(text)
+        format_run(run)
+        if child is not None:
+            run._r.append(child)
+
+    instruction_text = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+    instruction_text.text = f" {instruction} "
+    field_run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"}))
+    field_run(instruction_text)
+    field_run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"}))
+    field_run(text=shown)
+    field_run(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"}))
+
+
+def repack(data: bytes) -> bytes:
+    """Re-zip a saved package with fixed entry times, order and attributes.
+
+    ``[Content_Types].xml`` comes first, then the other parts by name; every
+    entry is deflated at level 6 with the 1980-01-01 timestamp and no
+    system-specific attributes, so the bytes depend on the content alone.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            archive.writestr(info, text.encode("utf-8"), compresslevel=6)
-    return buffer.getvalue()
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()
