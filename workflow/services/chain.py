@@ -33,6 +33,18 @@ def context(session: Session, document: Document, actor: User, *, comment: str =
                         extra={"delegations": active_delegations(session, actor, now or clock.now())})
 
 
+def begin(session: Session, document: Document, actor: User, comment: str,
+          expected_version: int | None, now: datetime | None) -> GuardContext:
+    """Common start of a chain action: version check, comment check, guard context."""
+    ensure_version(document, expected_version)
+    return context(session, document, actor, comment=_check_comment(comment), now=now or clock.now())
+
+
+def decide(step: ApprovalStep, decision: str, actor: User, now: datetime, comment: str) -> None:
+    """Record `actor`'s decision on `step` (approved, returned, signed, issued)."""
+    step.decision, step.decided_by, step.decided_at, step.comment = decision, actor, now, comment
+
+
 def _on_behalf(step: ApprovalStep | None, actor: User) -> User | None:
     if step is not None and step.assignee is not None and step.assignee_id != actor.id:
         return step.assignee
@@ -53,10 +65,8 @@ def submit(session: Session, document: Document, actor: User, *, comment: str = 
     Starts a new round of the chain, finding each step's person now, so that
     worklists show the document to that person and not to a whole role.
     """
-    now = now or clock.now()
-    ensure_version(document, expected_version)
-    comment = _check_comment(comment)
-    ctx = context(session, document, actor, comment=comment, now=now)
+    ctx = begin(session, document, actor, comment, expected_version, now)
+    comment, now = ctx.comment, ctx.now
     check(ctx, "submit")
     with session.no_autoflush:
         assignees = [resolve_assignee(session, document, s) for s in ctx.definition.chain]
@@ -88,13 +98,11 @@ def approve(session: Session, document: Document, actor: User, *, comment: str =
     The last review step moves the document to `reviewed`. Raises `Conflict`
     when another approval of the same step won the race.
     """
-    now = now or clock.now()
-    ensure_version(document, expected_version)
-    comment = _check_comment(comment)
-    ctx = context(session, document, actor, comment=comment, now=now)
+    ctx = begin(session, document, actor, comment, expected_version, now)
+    comment, now = ctx.comment, ctx.now
     step = document.current_step
     source, dest = fire(ctx, "approve")
-    step.decision, step.decided_by, step.decided_at, step.comment = "approved", actor, now, comment
+    decide(step, "approved", actor, now, comment)
     _advance(document, step)
     document.updated_at = now
     entry = record(session, document, actor, "approve", source, dest, now, comment=comment,
@@ -110,14 +118,12 @@ def return_to_drafter(session: Session, document: Document, actor: User, *, comm
 
     Any reviewer or the signer of the current round may return it.
     """
-    now = now or clock.now()
-    ensure_version(document, expected_version)
-    comment = _check_comment(comment)
-    ctx = context(session, document, actor, comment=comment, now=now)
+    ctx = begin(session, document, actor, comment, expected_version, now)
+    comment, now = ctx.comment, ctx.now
     step = document.current_step
     source, dest = fire(ctx, "return")
     if step is not None:
-        step.decision, step.decided_by, step.decided_at, step.comment = "returned", actor, now, comment
+        decide(step, "returned", actor, now, comment)
     document.current_step = None
     document.updated_at = now
     entry = record(session, document, actor, "return", source, dest, now, comment=comment, step=step)
@@ -133,10 +139,8 @@ def sign(session: Session, document: Document, actor: User, *, comment: str = ""
     The signature block is derived from the signer's authority: "TM. … / KT. …"
     from the definition, "TUQ." when signed under a delegation.
     """
-    now = now or clock.now()
-    ensure_version(document, expected_version)
-    comment = _check_comment(comment)
-    ctx = context(session, document, actor, comment=comment, now=now)
+    ctx = begin(session, document, actor, comment, expected_version, now)
+    comment, now = ctx.comment, ctx.now
     step = document.current_step
     source, dest = fire(ctx, "sign")
     on_behalf = _on_behalf(step, actor)
@@ -147,7 +151,7 @@ def sign(session: Session, document: Document, actor: User, *, comment: str = ""
     document.signer = actor
     document.signer_authority, document.signer_position = authority, position
     document.signer_name = actor.full_name
-    step.decision, step.decided_by, step.decided_at, step.comment = "signed", actor, now, comment
+    decide(step, "signed", actor, now, comment)
     _advance(document, step)
     document.updated_at = now
     entry = record(session, document, actor, "sign", source, dest, now, comment=comment,

@@ -15,7 +15,7 @@ from ..events import emit
 from ..history import record
 from ..machine import fire
 from ..numbering import next_number
-from .chain import _check_comment, _on_behalf, context, ensure_version
+from .chain import _on_behalf, begin, decide
 
 ACTION_PURPOSES = (None, "t/h")
 
@@ -52,10 +52,8 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
     transaction as the state change, so an interrupted issue leaves the
     document `signed` with no number used.
     """
-    now = now or clock.now()
-    ensure_version(document, expected_version)
-    comment = _check_comment(comment)
-    ctx = context(session, document, actor, comment=comment, now=now)
+    ctx = begin(session, document, actor, comment, expected_version, now)
+    comment, now = ctx.comment, ctx.now
     step = document.current_step
     targets = expand_recipients(session, document)
     if not targets:
@@ -66,7 +64,7 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
     document.number = next_number(session, f"org-{document.issuer_id}", issue_day.year)
     document.issue_date, document.issued_at = issue_day, now
     document.refresh_search_text()
-    step.decision, step.decided_by, step.decided_at, step.comment = "issued", actor, now, comment
+    decide(step, "issued", actor, now, comment)
     document.current_step = None
     document.updated_at = now
     session.flush()
