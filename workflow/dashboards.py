@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (ApprovalStep, Distribution, Document, DocumentRecipient, DocumentRevision,
                     HistoryEntry, NumberSequence, Organization, RecipientGroup, ReportDuty,
-                    User)
+                    User, fold)
 
 from . import clock
 from .services.delegation import active_delegations
@@ -68,14 +68,16 @@ def _waiting_condition(session: Session, user: User):
 
 def worklist_counts(session: Session, user: User) -> dict[str, int]:
     """How many documents wait for *this* user, by kind of work, with a `total`."""
-    kind = case((and_(Document.state == "draft", Document.chain_round > 0), "returned"),
-                (Document.state == "draft", "draft"), else_=ApprovalStep.kind)
     rows = session.execute(
-        select(kind, func.count(Document.id))
+        select(Document.state, Document.chain_round, ApprovalStep.kind, func.count(Document.id))
         .select_from(Document).outerjoin(ApprovalStep, Document.current_step_id == ApprovalStep.id)
-        .where(_waiting_condition(session, user)).group_by(kind)).all()
+        .where(_waiting_condition(session, user))
+        .group_by(Document.state, Document.chain_round, ApprovalStep.kind)).all()
     counts = {k: 0 for k in WORK_KINDS}
-    counts.update({k: n for k, n in rows if k})
+    for state, chain_round, step_kind, n in rows:
+        kind = ("returned" if chain_round else "draft") if state == "draft" else step_kind
+        if kind in counts:
+            counts[kind] += n
     counts["total"] = sum(counts[k] for k in WORK_KINDS)
     return counts
 
@@ -163,10 +165,11 @@ def due_widgets(session: Session, user: User, today: date, days: int, *, limit: 
 def followed_overdue(session: Session, user: User, today: date, *, limit: int = 8) -> list[tuple[Document, int]]:
     """Issued documents the user follows (author, chain member, head of the drafting
     unit; every document for an admin) with how many recipients' reports are overdue."""
-    overdue = func.count(ReportDuty.id)
-    query = select(Document, overdue).join(ReportDuty, ReportDuty.document_id == Document.id) \
+    late = select(ReportDuty.document_id, func.count(ReportDuty.id).label("n")) \
         .where(ReportDuty.filed_at.is_(None), ReportDuty.due_date < today) \
-        .group_by(Document.id).order_by(overdue.desc(), Document.id).limit(limit)
+        .group_by(ReportDuty.document_id).subquery()
+    query = select(Document, late.c.n).join(late, late.c.document_id == Document.id) \
+        .order_by(late.c.n.desc(), Document.id).limit(limit)
     if not user.is_admin:
         from .permissions import HEAD_POSITIONS
         involved = exists().where(ApprovalStep.document_id == Document.id,
@@ -196,11 +199,12 @@ def _inbox_filter(user: User, view: str, today: date):
     return where
 
 
-def inbox_counts(session: Session, user: User, today: date) -> dict[str, int]:
+def inbox_counts(session: Session, user: User, today: date,
+                 views: tuple[str, ...] = INBOX_VIEWS) -> dict[str, int]:
     """How many incoming documents of the user's organization are in each inbox view."""
     return {view: session.scalar(select(func.count(Distribution.id))
                                  .where(*_inbox_filter(user, view, today)))
-            for view in INBOX_VIEWS}
+            for view in views}
 
 
 def inbox_page(session: Session, user: User, *, view: str = "all", today: date,
@@ -388,31 +392,36 @@ def next_number_preview(session: Session, document: Document, year: int) -> int:
 
 # --- directory and administration lists ----------------------------------------------
 
-def _like(column, q: str):
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+def _matching_ids(session: Session, model, columns, q: str) -> list[int] | None:
+    """Ids of rows whose columns contain every word of `q`, ignoring case and diacritics
+    (None when there is no query). One narrow statement: directories are small."""
+    words = fold(q).split()
+    if not words:
+        return None
+    rows = session.execute(select(model.id, *columns).order_by(model.id))
+    return [row[0] for row in rows if all(w in fold(" ".join(str(v or "") for v in row[1:])) for w in words)]
+
+
+def _directory_page(session: Session, model, columns, order, q: str, page: int, per_page: int,
+                    options=()) -> Page:
+    ids = _matching_ids(session, model, columns, q)
+    where = [model.id.in_(ids)] if ids is not None else []
+    total = len(ids) if ids is not None else session.scalar(select(func.count(model.id)))
+    items = list(session.scalars(select(model).where(*where).options(*options).order_by(order)
+                                 .limit(per_page).offset(_offset(page, per_page))))
+    return Page(items, total, page, per_page)
 
 
 def organizations_page(session: Session, *, q: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Organizations by id with their parent, filtered by name or abbreviation."""
-    where = [or_(_like(Organization.name, q), _like(Organization.short_name, q),
-                 _like(Organization.abbreviation, q))] if q else []
-    total = session.scalar(select(func.count(Organization.id)).where(*where))
-    items = list(session.scalars(select(Organization).where(*where)
-                                 .options(joinedload(Organization.parent)).order_by(Organization.id)
-                                 .limit(per_page).offset(_offset(page, per_page))))
-    return Page(items, total, page, per_page)
+    """Organizations by id with their parent, filtered by name or abbreviation (no diacritics needed)."""
+    return _directory_page(session, Organization, [Organization.name, Organization.short_name,
+                                                   Organization.abbreviation],
+                           Organization.id, q, page, per_page, [joinedload(Organization.parent)])
 
 
 def users_page(session: Session, *, q: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Users by username with their organization, filtered by username or name."""
-    where = []
-    if q:
-        where.append(or_(_like(User.username, q), _like(User.full_name, q)))
-    total = session.scalar(select(func.count(User.id)).where(*where))
-    items = list(session.scalars(select(User).where(*where).order_by(User.username)
-                                 .limit(per_page).offset(_offset(page, per_page))))
-    return Page(items, total, page, per_page)
+    """Users by username with their organization, filtered by username or name (no diacritics needed)."""
+    return _directory_page(session, User, [User.username, User.full_name], User.username, q, page, per_page)
 
 
 def groups_with_counts(session: Session) -> list[tuple[RecipientGroup, int]]:

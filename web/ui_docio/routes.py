@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models import Organization, RecipientGroup, db
 from workflow import documents_io, queries, services
+from workflow.access_log import record_access
 from workflow.docio import ImportRejected
 from workflow.errors import ValidationFailed
 from workflow.services.directory import add_external_unit
@@ -23,20 +24,12 @@ from .forms import ConfirmForm, UploadForm, VerifyForm
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _log_access(document, action: str) -> None:
-    try:
-        from workflow.access_log import record_access
-    except ImportError:
-        return
-    record_access(db.session, actor(), document, action, request.remote_addr or "")
-
-
 @login_required
 def download(doc_id: int):
     """The .docx of a document the user may view (the frozen file once issued)."""
     document = queries.get_document(db.session, doc_id, actor())
     data, name = documents_io.docx_bytes(db.session, document)
-    _log_access(document, "download")
+    record_access(db.session, actor(), document, "download", request.remote_addr or "")
     response = send_file(io.BytesIO(data), download_name=name, as_attachment=True, mimetype=DOCX_MIME)
     if document.file_sha256:
         response.headers["X-Content-SHA256"] = document.file_sha256

@@ -1,0 +1,4 @@
+"""Administration: organizations, groups, users, and the workflow definitions."""
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,58 @@
+"""Base classes of the UI's forms: WTForms' own messages come from our catalogues.
+
+WTForms ships no Vietnamese translation, so its built-in messages ("This
+field is required.") are listed here for extraction and translated in
+web/translations like every other string of the UI.
+"""
+from __future__ import annotations
+
+from flask_babel import get_translations
+from flask_wtf import FlaskForm
+from wtforms import Form
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+WTFORMS_MESSAGES = [
+    N_("This field is required."), N_("Not a valid choice."), N_("Not a valid date value."),
+    N_("Not a valid integer value."), N_("Field cannot be longer than %(max)d characters."),
+    N_("Field must be at least %(min)d characters long."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Invalid input."),
+]
+
+
+class _CatalogueTranslations:
+    """WTForms' translations protocol answered by the Flask-Babel catalogue."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class TranslatedMeta:
+    """Form meta that translates WTForms' built-in messages."""
+
+    def get_translations(self, form):
+        return _CatalogueTranslations()
+
+
+class UIForm(FlaskForm):
+    """A CSRF-protected form of the UI."""
+
+    class Meta(TranslatedMeta):
+        pass
+
+
+class UISubForm(Form):
+    """A repeated part of a form (no CSRF token of its own)."""
+
+    class Meta(TranslatedMeta):
+        pass
