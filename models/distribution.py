@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -17,7 +17,9 @@ class Distribution(Base):
     """The copy of an issued document sent to one recipient organization.
 
     Moves from `sent` to `acknowledged` (or `refused`); `version` guards
-    against two users acknowledging at the same moment.
+    against two users acknowledging at the same moment. A recipient added
+    after issue (sent again) has `added_after_issue` and is tracked from its
+    own `sent_at`.
     """
 
     __tablename__ = "distribution"
@@ -35,11 +37,14 @@ class Distribution(Base):
     refused_at: Mapped[Optional[datetime]]
     refused_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    added_after_issue: Mapped[bool] = mapped_column(default=False, server_default=false())
+    sent_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
 
     __mapper_args__ = {"version_id_col": version}
 
     document: Mapped[Document] = relationship()
     organization: Mapped[Organization] = relationship()
     via_group: Mapped[Optional[RecipientGroup]] = relationship()
-    acknowledged_by: Mapped[Optional[User]] = relationship()
+    acknowledged_by: Mapped[Optional[User]] = relationship(foreign_keys=[acknowledged_by_id])
+    sent_by: Mapped[Optional[User]] = relationship(foreign_keys=[sent_by_id])
     duties: Mapped[list["ReportDuty"]] = relationship(back_populates="distribution")

@@ -1,17 +1,19 @@
 """Reporting obligations a plan imposes, who owes them, and the reports filed."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import (Column, Date, ForeignKey, LargeBinary, String, Table, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import Base, utcnow
 from .document import Document
 from .organization import Organization
 from .user import User
+
+VN_OFFSET = timedelta(hours=7)  # timestamps are naive UTC; due dates are Vietnam days
 
 obligation_units = Table(
     "obligation_unit",
@@ -26,6 +28,11 @@ class ReportingObligation(Base):
 
     When `units` is empty every recipient that must act (t/h or unmarked) owes
     it; otherwise only the named units do.
+
+    A periodic obligation ("6 tháng", "năm" of a multi-year plan) has
+    `recurrence_months` and `series_until`: the next period's obligation
+    points back to it through `previous_id`, which is unique, so a period is
+    renewed once however many filings or `remind` runs ask for it.
     """
 
     __tablename__ = "reporting_obligation"
@@ -34,13 +41,21 @@ class ReportingObligation(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(40))
     due_date: Mapped[date] = mapped_column(Date)
+    recurrence_months: Mapped[Optional[int]]
+    series_until: Mapped[Optional[date]] = mapped_column(Date)
+    previous_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("reporting_obligation.id", ondelete="SET NULL"), unique=True)
 
     document: Mapped[Document] = relationship(backref="obligations")
     units: Mapped[list[Organization]] = relationship(secondary=obligation_units)
 
 
 class ReportDuty(Base):
-    """One recipient's duty to file one obligation's report (made at issue)."""
+    """One recipient's duty to file one obligation's report (made at issue).
+
+    `reminder_count` counts the reminders sent to the recipient unit and
+    `escalation_count` those sent to the sender (đôn đốc).
+    """
 
     __tablename__ = "report_duty"
     __table_args__ = (UniqueConstraint("obligation_id", "distribution_id"),)
@@ -51,15 +66,19 @@ class ReportDuty(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
     due_date: Mapped[date] = mapped_column(Date, index=True)
     filed_at: Mapped[Optional[datetime]]
+    reminder_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    escalation_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    last_reminded_at: Mapped[Optional[datetime]]
 
     obligation: Mapped[ReportingObligation] = relationship()
     distribution: Mapped["Distribution"] = relationship(back_populates="duties")
     reports: Mapped[list["Report"]] = relationship(back_populates="duty", order_by="Report.id")
 
     def status(self, today: date) -> str:
-        """`filed`, `late` (filed after due), `overdue` or `due`."""
+        """`filed`, `late` (filed after due, by the Vietnam calendar), `overdue` or `due`."""
         if self.filed_at is not None:
-            return "late" if self.filed_at.date() > self.due_date else "filed"
+            filed_on = (self.filed_at + VN_OFFSET).date()
+            return "late" if filed_on > self.due_date else "filed"
         return "overdue" if today > self.due_date else "due"
 
 

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-user`, `verify`."""
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-user`, `verify`, `remind`."""
 from __future__ import annotations
 
 import click
@@ -92,3 +92,37 @@ def init_app(app: Flask) -> None:
         if problems:
             raise SystemExit(1)
         click.echo("history intact")
+
+    @app.cli.command("remind")
+    @click.option("--days-before", type=int, default=None,
+                  help="Remind this many days before a report is due (default REMIND_DAYS_BEFORE).")
+    @click.option("--json", "as_json", is_flag=True, help="Print what was sent as JSON.")
+    @click.option("--at", "at", default=None,
+                  help="Run as if at this moment (ISO, UTC), e.g. to catch up a missed day.")
+    def remind(days_before, as_json, at):
+        """Send today's report reminders and chase overdue reports, once.
+
+        Safe to run from cron every few minutes, even twice at the same moment:
+        each duty is reminded at most once a day per person or unit chased.
+        """
+        import json
+        from datetime import datetime, timezone
+        from workflow.reminders import send_due_reminders
+        try:
+            now = datetime.fromisoformat(at) if at else None
+            if now is not None and now.tzinfo is not None:
+                now = now.astimezone(timezone.utc).replace(tzinfo=None)
+        except ValueError:
+            raise click.BadParameter("expected an ISO date-time such as 2026-06-16T02:00", param_hint="--at")
+        if days_before is None:
+            days_before = app.config["REMIND_DAYS_BEFORE"]
+        run = send_due_reminders(db.session, now=now, days_before=days_before,
+                                 repeat_days=app.config["REMIND_REPEAT_DAYS"],
+                                 escalate_after=app.config["REMIND_ESCALATE_DAYS"])
+        db.session.commit()
+        if as_json:
+            click.echo(json.dumps(run.as_dict()))
+            return
+        click.echo(f"reminders sent: {run.due_soon} due soon, {run.overdue} overdue, "
+                   f"{run.escalation} escalated to the sender; {run.notifications} notifications; "
+                   f"{run.renewed} periodic reports renewed")

@@ -1,0 +1,194 @@
+"""Tracking: received → acknowledged, due → filed (on time / late) or overdue, per
+document, across documents and per recipient unit, with a fixed number of statements."""
+from contextlib import contextmanager
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event, select
+
+from models import Distribution, Report, db
+from tests.factories import make_group, make_org
+from workflow import clock, services, tracking, tracking_export
+
+from .conftest import at, issue_plan, recipient_user
+
+
+def dists_of(session, doc):
+    return {d.organization_id: d for d in session.scalars(
+        select(Distribution).where(Distribution.document_id == doc.id))}
+
+
+def test_a_report_moves_from_due_to_filed_late_or_overdue(session, commune, plan):
+    a, b, c = commune["recipients"]
+    dists = dists_of(session, plan)
+    clock.set_now(at("2026-01-06"))
+    services.acknowledge(session, dists[a.id], recipient_user(commune, a))
+    view = tracking.document_tracking(session, plan, clock.local_date())
+    row_a = next(r for r in view.rows if r.distribution.organization_id == a.id)
+    assert row_a.distribution.acknowledged_by.id == recipient_user(commune, a).id
+    assert row_a.distribution.acknowledged_at == at("2026-01-06")
+    assert [d.status for d in row_a.duties] == ["due"]
+    assert view.progress.acknowledged == 1 and view.progress.acknowledged_percent == 33
+    # 23:00 in Vietnam on the due day is still on time; 06:00 the next morning is late,
+    # although both are 15 June in UTC
+    clock.set_now(at("2026-06-15", 23))
+    services.file_report(session, dists[a.id], recipient_user(commune, a), "Báo cáo 6 tháng")
+    clock.set_now(at("2026-06-16", 6))
+    services.file_report(session, dists[b.id], recipient_user(commune, b), "Báo cáo 6 tháng")
+    assert clock.now().date() == date(2026, 6, 15)
+    view = tracking.document_tracking(session, plan, date(2026, 6, 16))
+    status = {r.distribution.organization_id: [d.status for d in r.duties] for r in view.rows}
+    assert status == {a.id: ["filed"], b.id: ["late"], c.id: ["overdue"]}
+    assert view.rows[0].distribution.organization_id == c.id  # overdue first
+    assert view.rows[0].duties[0].days == 1
+    p = view.progress
+    assert (p.reports_owed, p.filed, p.on_time, p.late, p.overdue, p.reported_percent) == (3, 2, 1, 1, 1, 67)
+    assert plan.state == "distributed"
+    # a report long after the due date is kept, marked late, and completes the document
+    clock.set_now(at("2026-07-20"))
+    report = services.file_report(session, dists[c.id], recipient_user(commune, c), "Muộn")
+    assert report.late and session.get(Report, report.id) is not None
+    assert plan.state == "reported"
+    assert tracking.document_tracking(session, plan).progress.as_dict()["late"] == 2
+
+
+def _issue_to_group(session, commune, group, title="Kế hoạch cho nhóm"):
+    data = services.parse_draft_input({
+        "doc_type": "KH", "title": title, "sections": [{"heading": "I", "paragraphs": ["x"]}],
+        "recipients": [{"group_id": group.id, "purpose": "t/h"}],
+        "report_deadlines": [{"period": "năm", "due": "2026-11-25"}]})
+    doc = services.create_draft(session, commune["people"]["drafter"], data)
+    from tests.factories import run_chain
+    run_chain(session, doc)
+    return doc
+
+
+def test_groups_are_expanded_and_a_refusal_shows_with_its_reason(session, commune):
+    group = make_group(session, "Các thôn", commune["recipients"])
+    doc = _issue_to_group(session, commune, group)
+    view = tracking.document_tracking(session, doc)
+    assert len(view.rows) == 3 and all(r.distribution.via_group_id == group.id for r in view.rows)
+    assert all(len(r.duties) == 1 for r in view.rows)
+    first = commune["recipients"][0]
+    services.refuse(session, dists_of(session, doc)[first.id], recipient_user(commune, first),
+                    "Văn bản không gửi cho thôn")
+    session.expire_all()
+    view = tracking.document_tracking(session, doc)
+    refused = next(r for r in view.rows if r.distribution.status == "refused")
+    assert refused.distribution.refused_reason == "Văn bản không gửi cho thôn" and refused.duties == []
+    assert (view.progress.refused, view.progress.reports_owed, view.progress.acknowledged_percent) == (1, 2, 0)
+
+
+def test_dashboard_puts_overdue_first_with_shares(session, commune):
+    early = issue_plan(session, commune, title="Kế hoạch A", deadlines=[("quý I", "2026-03-10")])
+    late = issue_plan(session, commune, title="Kế hoạch tiêm chủng", deadlines=[("6 tháng", "2026-06-15")])
+    none = issue_plan(session, commune, title="Kế hoạch C", deadlines=[])
+    drafter = commune["people"]["drafter"]
+    page = tracking.dashboard(session, drafter, today=date(2026, 2, 1))
+    assert [r.document.id for r in page.items] == [early.id, late.id, none.id]
+    page = tracking.dashboard(session, drafter, today=date(2026, 4, 1))
+    assert page.items[0].document.id == early.id and page.items[0].progress.overdue == 3
+    a = commune["recipients"][0]
+    clock.set_now(at("2026-04-02"))
+    services.file_report(session, dists_of(session, late)[a.id], recipient_user(commune, a), "Sớm")
+    row = next(r for r in tracking.dashboard(session, drafter, today=date(2026, 4, 2)).items
+               if r.document.id == late.id)
+    p = row.progress
+    assert (p.acknowledged, p.acknowledged_percent, p.reported_percent) == (1, 33, 33)
+    assert [r.document.id for r in tracking.dashboard(session, drafter, today=date(2026, 4, 2),
+                                                      overdue_only=True).items] == [early.id]
+    assert tracking.dashboard(session, drafter, q="Tiêm chủng").total == 1
+    outsider = commune["people"]["outsider"]
+    assert tracking.dashboard(session, outsider).total == 0
+
+
+def test_units_and_what_one_unit_owes_overdue_first(session, commune):
+    a = commune["recipients"][0]
+    first = issue_plan(session, commune, title="Kế hoạch 1",
+                       deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")])
+    clock.set_now(at("2026-02-01"))
+    second = issue_plan(session, commune, title="Kế hoạch 2", deadlines=[("6 tháng", "2026-06-15")],
+                        recipients=[a], when=at("2026-02-01"))
+    today = date(2026, 4, 1)
+    rows = tracking.units(session, commune["people"]["clerk"], today=today)
+    row_a = next(r for r in rows if r.organization.id == a.id)
+    assert (row_a.documents, row_a.unacknowledged, row_a.reports_owed, row_a.overdue) == (2, 2, 3, 1)
+    assert row_a.next_due == date(2026, 3, 10)
+    org, items = tracking.unit_items(session, commune["people"]["clerk"], a.id, today=today)
+    assert org.id == a.id
+    assert [(i.kind, i.document.id, i.due_date, i.overdue) for i in items] == [
+        ("acknowledge", first.id, date(2026, 1, 5), True),    # acknowledge on the day it arrived
+        ("acknowledge", second.id, date(2026, 2, 1), True),   # tracked from its own send time
+        ("report", first.id, date(2026, 3, 10), True),
+        ("report", second.id, date(2026, 6, 15), False),
+        ("report", first.id, date(2026, 11, 25), False),
+    ]
+    assert items[2].days == 22
+
+
+@contextmanager
+def count_statements():
+    counter = {"n": 0}
+
+    def on_execute(*_):
+        counter["n"] += 1
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+
+
+def _counts(session, commune, doc):
+    clerk = commune["people"]["clerk"]
+    session.expire_all()
+    result = []
+    for query in (lambda: tracking.dashboard(session, clerk, per_page=None),
+                  lambda: tracking.units(session, clerk),
+                  lambda: tracking.unit_items(session, clerk, commune["recipients"][0].id),
+                  lambda: tracking.document_tracking(session, doc)):
+        session.expire_all()
+        with count_statements() as counter:
+            query()
+        result.append(counter["n"])
+    return result
+
+
+def test_statement_count_does_not_grow_with_rows(session, commune):
+    doc = issue_plan(session, commune, deadlines=[("quý I", "2026-03-10")])
+    small = _counts(session, commune, doc)
+    for i in range(4):
+        more = [make_org(session, f"Thôn thêm {i}-{j}", parent=commune["ubnd"], kind="village") for j in range(3)]
+        big = issue_plan(session, commune, title=f"Kế hoạch {i}", recipients=commune["recipients"] + more,
+                         deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")])
+        a = commune["recipients"][0]
+        services.file_report(session, dists_of(session, big)[a.id], recipient_user(commune, a), "x")
+    assert _counts(session, commune, big) == small
+    assert len(tracking.dashboard(session, commune["people"]["clerk"]).items) == 5
+
+
+def test_exports_are_workbooks_with_the_same_rows(session, commune, plan):
+    clerk = commune["people"]["clerk"]
+    files = {
+        "dashboard": (tracking_export.dashboard_xlsx(tracking.dashboard(session, clerk, per_page=None).items), 1),
+        "document": (tracking_export.document_xlsx(tracking.document_tracking(session, plan)), 3),
+        "units": (tracking_export.units_xlsx(tracking.units(session, clerk)), 3),
+        "unit": (tracking_export.unit_items_xlsx("Thôn 1", tracking.unit_items(
+            session, clerk, commune["recipients"][0].id)[1]), 2),
+    }
+    for name, (data, rows) in files.items():
+        sheet = load_workbook(BytesIO(data)).active
+        values = list(sheet.iter_rows(values_only=True))
+        assert values[0][0], name
+        assert len(values) == 2 + rows, (name, values)
+    sheet = load_workbook(BytesIO(files["document"][0])).active
+    assert sheet.cell(row=3, column=9).value == "6 tháng" and sheet.cell(row=3, column=10).value == "15/06/2026"
+
+
+@pytest.mark.parametrize("who, allowed", [("drafter", True), ("clerk", True), ("signer", True),
+                                          ("outsider", False), ("recipient", False)])
+def test_who_may_track_a_document(session, commune, plan, who, allowed):
+    user = recipient_user(commune, commune["recipients"][0]) if who == "recipient" else commune["people"][who]
+    assert tracking.can_track(session, user, plan) is allowed
