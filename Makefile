@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev browser migrate seed serve bench clean
+.PHONY: run test install install-dev browser migrate seed serve backup restore bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,11 +45,41 @@ run: seed
 serve: migrate
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
+# Backups (docs/DEPLOY.md): pg_dump's custom format for PostgreSQL, SQLite's online
+# backup API for a SQLite file; DATABASE_URL as the app reads it.
+BACKUP_DIR ?= backups
+DB_URL = $${DATABASE_URL:-sqlite:///$(CURDIR)/instance/vanban.sqlite3}
+PG_URL = $$(printf %s "$$url" | sed 's/+psycopg//')
+SQLITE_COPY = $(PYTHON) -c 'import sqlite3, sys; s, d = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()'
+
+backup:
+	@mkdir -p $(BACKUP_DIR); url="$(DB_URL)"; stamp=$$(date +%Y%m%d-%H%M%S); \
+	case "$$url" in \
+	  postgres*) out="$(BACKUP_DIR)/vanban-$$stamp.dump"; pg_dump --format=custom --no-owner --file "$$out" "$(PG_URL)" ;; \
+	  sqlite:///*) out="$(BACKUP_DIR)/vanban-$$stamp.sqlite3"; $(SQLITE_COPY) "$${url#sqlite:///}" "$$out" ;; \
+	  *) echo "backup: unsupported DATABASE_URL $$url" >&2; exit 1 ;; \
+	esac && echo "backup written to $$out"
+
+# make restore FILE=backups/vanban-YYYYmmdd-HHMMSS.dump (stop the app and the workers first)
+restore:
+	@test -f "$(FILE)" || { echo "usage: make restore FILE=<a file written by make backup>" >&2; exit 1; }
+	@url="$(DB_URL)"; \
+	case "$$url" in \
+	  postgres*) pg_restore --clean --if-exists --no-owner --single-transaction --dbname "$(PG_URL)" "$(FILE)" ;; \
+	  sqlite:///*) $(SQLITE_COPY) "$(FILE)" "$${url#sqlite:///}" ;; \
+	  *) echo "restore: unsupported DATABASE_URL $$url" >&2; exit 1 ;; \
+	esac && echo "restored $(FILE)"
+
 test: install-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Each script prints one JSON object (figures, ratios to a same-run baseline, meets_goal);
+# common.py is their shared helpers. pages.py keeps its generated database between runs
+# (`$(BIN)/python bench/pages.py --regenerate` rebuilds it). A script that fails fails the target.
 bench: install-dev
-	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+	@status=0; for f in bench/*.py; do \
+	  case $$f in bench/common.py) continue;; esac; \
+	  echo "== $$f"; $(BIN)/python $$f || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

@@ -64,6 +64,11 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # The anchor of the hash-chained history: seq and hash of its last row,
+    # written with that row (workflow.history.record), so that deleting the
+    # last rows is detected by `flask verify`.
+    history_head_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    history_head_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -45,6 +45,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Login lockout, kept in the database so every app process sees it
+    # (see workflow.services.accounts).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[Optional[datetime]]
 
     organization: Mapped[Organization] = relationship(lazy="joined")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from models import ApiToken, User, db
 from workflow import clock
+from workflow.services import accounts
 
 from .extensions import login_manager
 
@@ -32,10 +33,29 @@ def issue_token(user: User, hours: int) -> tuple[str, ApiToken]:
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None; raise `AccountLocked` when locked.
+
+    A locked account is refused even with the right password until the lock
+    expires (`LOGIN_MAX_FAILURES` wrong passwords lock it for
+    `LOGIN_LOCK_MINUTES`). A wrong password is counted in the database and
+    committed at once: the one deliberate commit outside the request wrapper,
+    since the failed login's answer (401) rolls back everything else. The
+    failure that reaches the limit raises `AccountLocked` after that commit.
+    """
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
         return None
+    accounts.check_login_allowed(user)
+    if not user.check_password(password):
+        locked = accounts.record_login_failure(
+            db.session, user,
+            max_failures=current_app.config.get("LOGIN_MAX_FAILURES", accounts.MAX_FAILURES),
+            lock_minutes=current_app.config.get("LOGIN_LOCK_MINUTES", accounts.LOCK_MINUTES))
+        db.session.commit()
+        if locked:
+            accounts.check_login_allowed(user)
+        return None
+    accounts.record_login_success(db.session, user)
     return user
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from workflow.errors import Conflict, WorkflowError
+from workflow.errors import Conflict, ValidationFailed, WorkflowError
 
 from .database import CONFLICT_MESSAGE
 
@@ -20,6 +21,17 @@ HTTP_MESSAGES = {
     413: "Tệp tải lên vượt quá giới hạn cho phép.",
     429: "Quá nhiều yêu cầu, vui lòng thử lại sau.",
 }
+
+
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER column (PostgreSQL)
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in URLs, limited to values a database id can hold: a larger
+    number matches no route (404) instead of failing in the database (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def wants_json() -> bool:
@@ -49,7 +61,11 @@ def _ui_error(status: int, message: str):
 
 
 def init_app(app: Flask) -> None:
-    """Register the error handlers; no bad input may produce a 500."""
+    """Register the error handlers; no bad input may produce a 500.
+
+    Call before the blueprints are registered: it also bounds `<int:…>` URL parts.
+    """
+    app.url_map.converters["int"] = DatabaseId
 
     @app.errorhandler(WorkflowError)
     def _workflow_error(exc: WorkflowError):
@@ -69,6 +85,17 @@ def init_app(app: Flask) -> None:
         from models import db
         db.session.rollback()
         return _workflow_error(Conflict(CONFLICT_MESSAGE))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _unstorable(exc):
+        # Input the database cannot store: a number too large (SQLite raises
+        # OverflowError), a NUL character or an out-of-range value (PostgreSQL
+        # raises DataError). The client's mistake, not a server error.
+        from models import db
+        db.session.rollback()
+        return _workflow_error(ValidationFailed(
+            "Dữ liệu không hợp lệ: có số quá lớn hoặc ký tự không được chấp nhận.", code="invalid_data"))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

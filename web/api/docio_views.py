@@ -8,6 +8,7 @@ from flask import current_app, jsonify, request, send_file
 
 from models import db
 from workflow import documents_io, queries, services
+from workflow.access_log import record_access
 from workflow.docio import ImportRejected
 from workflow.errors import ValidationFailed
 
@@ -21,6 +22,7 @@ def document_docx(doc_id: int):
     """The document as .docx: the frozen file once issued (with its SHA-256 in a header)."""
     document = queries.get_document(db.session, doc_id, actor())
     data, name = documents_io.docx_bytes(db.session, document)
+    record_access(db.session, actor(), document, "download", request.remote_addr)
     response = send_file(io.BytesIO(data), download_name=name, as_attachment=True,
                          mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if document.file_sha256:

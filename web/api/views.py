@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import Organization, RecipientGroup, db
 from workflow import queries, services
+from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
 
 from . import serializers as S
@@ -111,7 +112,9 @@ def create_document():
 
 @api_login_required
 def get_document(doc_id: int):
-    return jsonify(_full(queries.get_document(db.session, doc_id, actor())))
+    document = queries.get_document(db.session, doc_id, actor())
+    record_access(db.session, actor(), document, "view", request.remote_addr)
+    return jsonify(_full(document))
 
 
 @api_login_required
