@@ -12,6 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 def _default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'vanban.sqlite3'}"
 
@@ -28,7 +31,7 @@ class Config:
     """Settings for a developer's machine and the demo (`make run`)."""
 
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL") or _default_database_url())
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -43,6 +46,19 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMIND_DAYS_BEFORE = int(os.environ.get("REMIND_DAYS_BEFORE", "3"))
+    # Follow-through: reminders, background jobs, e-mail (SMTP only when MAIL_SERVER is set).
+    REMIND_REPEAT_DAYS = int(os.environ.get("REMIND_REPEAT_DAYS", "1"))
+    REMIND_ESCALATE_DAYS = int(os.environ.get("REMIND_ESCALATE_DAYS") or os.environ.get("REMIND_DAYS_BEFORE", "3"))
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "vanban")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Văn bản <vanban@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
 
 class TestConfig(Config):
@@ -66,7 +82,7 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Refuse to start without a real secret key."""
         key = os.environ.get("SECRET_KEY")
-        if not key or key == Config.SECRET_KEY or len(key) < 16:
+        if not key or key == DEV_SECRET_KEY or len(key) < 16:
             raise RuntimeError(
                 "SECRET_KEY must be set (16+ characters) to run in production")
         cls.SECRET_KEY = key

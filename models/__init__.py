@@ -12,6 +12,8 @@ from .report import Report, ReportDuty, ReportingObligation, obligation_units
 from .numbering import NumberSequence
 from .delegation import Delegation
 from .issued_file import IssuedFile
+from .notification import Notification
+from .reminder import Reminder, REMINDER_KINDS
 
 db = SQLAlchemy(metadata=Base.metadata)
 
@@ -22,3 +24,5 @@ __all__ = [
     "HistoryEntry", "Report", "ReportDuty", "ReportingObligation", "obligation_units",
     "NumberSequence", "Delegation", "IssuedFile",
 ]
+__all__ += ["Notification", "Reminder", "REMINDER_KINDS"]
+from .access_log import AccessLog, ACCESS_ACTIONS  # noqa: E402

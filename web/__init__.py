@@ -24,7 +24,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     registry.load(app.config["WORKFLOW_DIR"])
 
-    from . import auth, cli, database, errors
+    from . import auth, cli, database, errors, security, worker
     from .extensions import babel, csrf, login_manager, migrate
     from models import db
 
@@ -35,18 +35,19 @@ def create_app(config: type | dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    worker.init_app(app)  # background jobs and the follow-up event handlers
 
     from .api import bp as api_bp
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     _register_ui(app)
+    security.init_app(app)  # after the blueprints: it throttles their login views
     return app
 
 
 def _register_ui(app: Flask) -> None:
-    """Register the browser blueprints that exist (see web/ui)."""
-    try:
-        from .ui import register
-    except ImportError:
-        return
+    """Register the browser blueprints (web/ui, and web/ui_docio for files in and out)."""
+    from .ui import register
+    from .ui_docio import bp as docio_bp
     register(app)
+    app.register_blueprint(docio_bp)
