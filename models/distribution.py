@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -23,7 +23,10 @@ class Distribution(Base):
     """
 
     __tablename__ = "distribution"
-    __table_args__ = (UniqueConstraint("document_id", "organization_id"),)
+    __table_args__ = (UniqueConstraint("document_id", "organization_id"),
+                      Index("ix_distribution_organization_id_sent_at_id", "organization_id", "sent_at", "id"),
+                      Index("ix_distribution_organization_id_status", "organization_id", "status"),
+                      Index("ix_distribution_document_id_status", "document_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from unidecode import unidecode
 
@@ -35,6 +35,11 @@ class Document(Base):
     """
 
     __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_current_step_id", "current_step_id"),
+        Index("ix_document_author_id_state", "author_id", "state"),
+        Index("ix_document_drafting_unit_id_id", "drafting_unit_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow: Mapped[str] = mapped_column(String(80))
@@ -161,6 +166,12 @@ class ApprovalStep(Base):
     """
 
     __tablename__ = "approval_step"
+    __table_args__ = (
+        Index("ix_approval_step_pending_assignee_id", "assignee_id",
+              postgresql_where=text("decision = 'pending'"), sqlite_where=text("decision = 'pending'")),
+        Index("ix_approval_step_assignee_id_document_id", "assignee_id", "document_id"),
+        Index("ix_approval_step_decided_by_id_document_id", "decided_by_id", "document_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)

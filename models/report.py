@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Optional
 
-from sqlalchemy import (Column, Date, ForeignKey, LargeBinary, String, Table, Text,
+from sqlalchemy import (Column, Date, ForeignKey, Index, LargeBinary, String, Table, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -58,7 +58,11 @@ class ReportDuty(Base):
     """
 
     __tablename__ = "report_duty"
-    __table_args__ = (UniqueConstraint("obligation_id", "distribution_id"),)
+    __table_args__ = (UniqueConstraint("obligation_id", "distribution_id"),
+                      Index("ix_report_duty_unfiled_document_id", "document_id", "due_date",
+                            postgresql_where=text("filed_at IS NULL"), sqlite_where=text("filed_at IS NULL")),
+                      Index("ix_report_duty_unfiled_distribution_id", "distribution_id", "due_date",
+                            postgresql_where=text("filed_at IS NULL"), sqlite_where=text("filed_at IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("reporting_obligation.id", ondelete="CASCADE"), index=True)

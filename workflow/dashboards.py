@@ -1,49 +1,25 @@
-"""Read-only queries behind the browser's pages: worklists, widgets, tables, registers.
+"""Read-only queries behind the browser's lists: the worklist, the badges and widgets of
+the home page, and the incoming list.
 
 Every function answers with a fixed number of statements whatever the number of
-rows (eager loads, aggregates, pagination); none of them changes anything.
+rows (eager loads, aggregates, pagination), and the counts a page shows come from
+one statement (`badge_counts`); none of them changes anything. The document page's
+queries are in `workflow.document_page`, the register in `workflow.registers`, the
+directory in `workflow.directory`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select, true, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import (ApprovalStep, Distribution, Document, DocumentRecipient, DocumentRevision,
-                    HistoryEntry, NumberSequence, Organization, RecipientGroup, ReportDuty,
-                    User, fold)
+from models import ApprovalStep, Delegation, Distribution, Document, Notification, ReportDuty, User
 
-from . import clock
-from .services.delegation import active_delegations
-
-
-@dataclass
-class Page:
-    """One page of a longer list: its items, the total count and where it is."""
-
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def _offset(page: int, per_page: int) -> int:
-    return (max(page, 1) - 1) * per_page
-
+from .directory import directory  # noqa: F401  (the recipient choices of several forms)
+from .paging import Page, offset
+from .permissions import HEAD_POSITIONS
 
 # --- the worklist ("Việc cần xử lý") -----------------------------------------------
 
@@ -59,50 +35,176 @@ class WorkItem:
     returned_step: ApprovalStep | None = None
 
 
-def _waiting_condition(session: Session, user: User):
-    people = [user.id] + [d.delegator_id for d in active_delegations(session, user, clock.now())]
-    mine = select(ApprovalStep.id).where(ApprovalStep.assignee_id.in_(people))
-    return or_(Document.current_step_id.in_(mine),
-               and_(Document.author_id == user.id, Document.state == "draft"))
+def delegators_of(user: User, today: date):
+    """A SELECT of the users who delegated their steps to `user` for `today` (the
+    delegations `services.delegation.active_delegations` answers)."""
+    return select(Delegation.delegator_id).where(
+        Delegation.delegate_id == user.id, Delegation.revoked_at.is_(None),
+        Delegation.starts_on <= today, Delegation.ends_on >= today)
 
 
-def worklist_counts(session: Session, user: User) -> dict[str, int]:
-    """How many documents wait for *this* user, by kind of work, with a `total`."""
-    rows = session.execute(
-        select(Document.state, Document.chain_round, ApprovalStep.kind, func.count(Document.id))
-        .select_from(Document).outerjoin(ApprovalStep, Document.current_step_id == ApprovalStep.id)
-        .where(_waiting_condition(session, user))
-        .group_by(Document.state, Document.chain_round, ApprovalStep.kind)).all()
-    counts = {k: 0 for k in WORK_KINDS}
-    for state, chain_round, step_kind, n in rows:
-        kind = ("returned" if chain_round else "draft") if state == "draft" else step_kind
-        if kind in counts:
-            counts[kind] += n
-    counts["total"] = sum(counts[k] for k in WORK_KINDS)
-    return counts
+def _waiting(user: User, today: date):
+    """A subquery of the documents waiting for `user` (id, state, chain_round, updated_at and
+    the current step's kind): those whose current step is theirs or a delegator's (a
+    current step is always pending), and their drafts (which have no current step, so
+    the three parts never overlap)."""
+    columns = [Document.id, Document.state, Document.chain_round, Document.updated_at, ApprovalStep.kind]
+
+    def current(assignee):
+        return select(*columns).select_from(ApprovalStep) \
+            .join(Document, Document.current_step_id == ApprovalStep.id) \
+            .where(ApprovalStep.decision == "pending", assignee)
+    drafts = select(*columns).select_from(Document) \
+        .outerjoin(ApprovalStep, Document.current_step_id == ApprovalStep.id) \
+        .where(Document.author_id == user.id, Document.state == "draft")
+    return union_all(current(ApprovalStep.assignee_id == user.id),
+                     current(ApprovalStep.assignee_id.in_(delegators_of(user, today))), drafts).subquery("waiting")
 
 
-def worklist_page(session: Session, user: User, *, kind: str | None = None, page: int = 1,
-                  per_page: int = 20) -> Page:
-    """The documents waiting for *this* user (their steps, their delegators' steps,
-    their drafts), returned drafts first, then oldest waiting first."""
-    where = [_waiting_condition(session, user)]
+def _work_kind(waiting, kind: str):
+    """The condition on a row of `_waiting` for one kind of work."""
     if kind in ("review", "sign", "issue"):
-        where += [Document.state != "draft", ApprovalStep.kind == kind]
-    elif kind == "returned":
-        where += [Document.state == "draft", Document.chain_round > 0]
-    elif kind == "draft":
-        where += [Document.state == "draft", Document.chain_round == 0]
-    base = select(Document).outerjoin(ApprovalStep, Document.current_step_id == ApprovalStep.id) \
-        .where(*where)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    priority = case((and_(Document.state == "draft", Document.chain_round > 0), 0),
-                    (Document.state == "draft", 2), else_=1)
-    docs = list(session.scalars(
-        base.options(joinedload(Document.issuer), joinedload(Document.author),
-                     joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
-        .order_by(priority, Document.updated_at.asc(), Document.id)
-        .limit(per_page).offset(_offset(page, per_page))).unique())
+        return and_(waiting.c.state != "draft", waiting.c.kind == kind)
+    if kind == "returned":
+        return and_(waiting.c.state == "draft", waiting.c.chain_round > 0)
+    return and_(waiting.c.state == "draft", waiting.c.chain_round == 0)
+
+
+# --- the counts of a page, in one statement -----------------------------------------
+
+INBOX_VIEWS = ("all", "unacknowledged", "due", "overdue")
+
+
+def _work_counts(user: User, today: date):
+    waiting = _waiting(user, today)
+    return select(*[func.count(waiting.c.id).filter(_work_kind(waiting, k)).label(k) for k in WORK_KINDS]) \
+        .subquery("work")
+
+
+def _inbox_counts(user: User, today: date, views: tuple[str, ...]) -> list:
+    """One-row subqueries counting the copies of the user's organization in `views`."""
+    mine = Distribution.organization_id == user.organization_id
+    parts = []
+    if "all" in views:
+        parts.append(select(func.count().label("all")).where(mine).subquery("copies"))
+    if "unacknowledged" in views:
+        parts.append(select(func.count().label("unacknowledged"))
+                     .where(mine, Distribution.status == "sent").subquery("unacknowledged"))
+    if "due" in views or "overdue" in views:
+        unfiled = select(func.min(ReportDuty.due_date).label("first"), func.max(ReportDuty.due_date).label("last")) \
+            .join(Distribution, Distribution.id == ReportDuty.distribution_id) \
+            .where(mine, ReportDuty.filed_at.is_(None)).group_by(ReportDuty.distribution_id).subquery()
+        parts.append(select(func.count().filter(unfiled.c.last >= today).label("due"),
+                            func.count().filter(unfiled.c.first < today).label("overdue")).subquery("owing"))
+    return parts
+
+
+def _unfiled_of(user: User):
+    return [ReportDuty.filed_at.is_(None),
+            ReportDuty.distribution_id.in_(select(Distribution.id).where(
+                Distribution.organization_id == user.organization_id,
+                Distribution.status != "refused"))]
+
+
+def _report_counts(user: User, today: date, days: int):
+    due = ReportDuty.due_date
+    return select(func.count().filter(due >= today, due <= today + timedelta(days=days)).label("near"),
+                  func.count().filter(due < today).label("overdue")) \
+        .where(*_unfiled_of(user)).subquery("reports")
+
+
+def _bell(user: User):
+    return select(func.count(Notification.id).label("unread")).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).subquery("bell")
+
+
+def badge_counts(session: Session, user: User, today: date, *, work: bool = True,
+                 inbox_views: tuple[str, ...] = ("unacknowledged",), due_days: int | None = None,
+                 bell: bool = False) -> dict:
+    """The counts a page shows, in one statement: `work`, the documents waiting for the
+    user by kind (see `WORK_KINDS`) with a `total`; `inbox`, the copies sent to the
+    user's organization in each of `inbox_views`; with `due_days`, `reports`: the
+    reports it owes due within that many days (`near`) and `overdue`; with `bell`,
+    `bell.unread`: the user's unread notifications (as `notifications.unread_count`)."""
+    parts, columns = [], []
+    if work:
+        counts = _work_counts(user, today)
+        parts.append(counts)
+        columns += [counts.c[k].label(f"work_{k}") for k in WORK_KINDS]
+    if inbox_views:
+        counted = _inbox_counts(user, today, inbox_views)
+        parts += counted
+        columns += [next(p.c[v] for p in counted if v in p.c).label(f"inbox_{v}") for v in inbox_views]
+    if due_days is not None:
+        reports = _report_counts(user, today, due_days)
+        parts.append(reports)
+        columns += [reports.c.near.label("reports_near"), reports.c.overdue.label("reports_overdue")]
+    if bell:
+        unread = _bell(user)
+        parts.append(unread)
+        columns.append(unread.c.unread.label("bell_unread"))
+    one_row = parts[0]
+    for part in parts[1:]:  # each part is one row of aggregates
+        one_row = one_row.join(part, true())
+    row = session.execute(select(*columns).select_from(one_row)).one()._mapping
+    answer: dict = {}
+    for key, value in row.items():
+        group, name = key.split("_", 1)
+        answer.setdefault(group, {})[name] = int(value or 0)
+    if work:
+        answer["work"]["total"] = sum(answer["work"][k] for k in WORK_KINDS)
+    return answer
+
+
+def worklist_counts(session: Session, user: User, today: date | None = None) -> dict[str, int]:
+    """How many documents wait for *this* user, by kind of work, with a `total`."""
+    from . import clock
+    return badge_counts(session, user, today or clock.local_date(), inbox_views=())["work"]
+
+
+def inbox_counts(session: Session, user: User, today: date,
+                 views: tuple[str, ...] = INBOX_VIEWS) -> dict[str, int]:
+    """How many incoming documents of the user's organization are in each inbox view."""
+    return badge_counts(session, user, today, work=False, inbox_views=views)["inbox"]
+
+
+# --- the worklist page ---------------------------------------------------------------
+
+def worklist(session: Session, user: User, *, kind: str | None = None, page: int = 1, per_page: int = 20,
+             today: date | None = None) -> tuple[Page, dict[str, int]]:
+    """A page of the documents waiting for *this* user (their steps, their delegators'
+    steps, their drafts; of one `kind` of work if given), returned drafts first, then
+    oldest waiting first; and how many wait of each kind (`WORK_KINDS`, with `total`).
+
+    One statement counts and pages together (the counts come with every row); a
+    second counts when a filtered or later page is empty, another finds the comments
+    of returned drafts.
+    """
+    from . import clock
+    today = today or clock.local_date()
+    waiting = _waiting(user, today)
+    counted = select(waiting, *[func.count().filter(_work_kind(waiting, k)).over().label(f"n_{k}")
+                                for k in WORK_KINDS]).subquery("counted")
+    priority = case((and_(counted.c.state == "draft", counted.c.chain_round > 0), 0),
+                    (counted.c.state == "draft", 2), else_=1)
+    rows = select(counted.c.id, priority.label("priority"), counted.c.updated_at,
+                  *[counted.c[f"n_{k}"] for k in WORK_KINDS]) \
+        .where(*([_work_kind(counted, kind)] if kind in WORK_KINDS else [])) \
+        .order_by(priority, counted.c.updated_at, counted.c.id) \
+        .limit(per_page).offset(offset(page, per_page)).subquery("page_rows")
+    found = session.execute(
+        select(Document, *[rows.c[f"n_{k}"] for k in WORK_KINDS]).join(rows, rows.c.id == Document.id)
+        .options(joinedload(Document.issuer), joinedload(Document.author),
+                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
+        .order_by(rows.c.priority, rows.c.updated_at, rows.c.id)).all()
+    if found:
+        counts = {k: int(found[0]._mapping[f"n_{k}"]) for k in WORK_KINDS}
+        counts["total"] = sum(counts.values())
+    elif kind in WORK_KINDS or page > 1:
+        counts = worklist_counts(session, user, today)
+    else:  # the first page of everything is empty: nothing waits
+        counts = dict.fromkeys((*WORK_KINDS, "total"), 0)
+    docs = [row[0] for row in found]
     returned = last_returns(session, [d.id for d in docs if d.state == "draft" and d.chain_round])
     items = []
     for doc in docs:
@@ -111,7 +213,13 @@ def worklist_page(session: Session, user: User, *, kind: str | None = None, page
         else:
             work = doc.current_step.kind if doc.current_step else "review"
         items.append(WorkItem(doc, work, returned.get(doc.id)))
-    return Page(items, total, page, per_page)
+    return Page(items, counts[kind] if kind in WORK_KINDS else counts["total"], page, per_page), counts
+
+
+def worklist_page(session: Session, user: User, *, kind: str | None = None, page: int = 1,
+                  per_page: int = 20, today: date | None = None) -> Page:
+    """The page of `worklist` alone."""
+    return worklist(session, user, kind=kind, page=page, per_page=per_page, today=today)[0]
 
 
 def last_returns(session: Session, doc_ids: list[int]) -> dict[int, ApprovalStep]:
@@ -138,54 +246,59 @@ class DueWidgets:
     overdue_total: int = 0
 
 
-def _unfiled_of(user: User):
-    return [ReportDuty.filed_at.is_(None),
-            ReportDuty.distribution_id.in_(select(Distribution.id).where(
-                Distribution.organization_id == user.organization_id,
-                Distribution.status != "refused"))]
+def due_widgets(session: Session, user: User, today: date, days: int, *, limit: int = 8,
+                totals: dict[str, int] | None = None) -> DueWidgets:
+    """Reports the user's organization owes: due within `days` days, and overdue.
 
-
-def due_widgets(session: Session, user: User, today: date, days: int, *, limit: int = 8) -> DueWidgets:
-    """Reports the user's organization owes: due within `days` days, and overdue."""
-    unfiled = _unfiled_of(user)
-    near_cond = [*unfiled, ReportDuty.due_date >= today, ReportDuty.due_date <= today + timedelta(days=days)]
-    over_cond = [*unfiled, ReportDuty.due_date < today]
-    options = [joinedload(ReportDuty.obligation),
-               joinedload(ReportDuty.distribution).joinedload(Distribution.document)
-               .joinedload(Document.issuer)]
-    widgets = DueWidgets()
-    for cond, attr in ((near_cond, "near"), (over_cond, "overdue")):
-        setattr(widgets, f"{attr}_total", session.scalar(select(func.count(ReportDuty.id)).where(*cond)))
-        setattr(widgets, attr, list(session.scalars(
-            select(ReportDuty).where(*cond).options(*options)
-            .order_by(ReportDuty.due_date, ReportDuty.id).limit(limit))))
+    `totals` (`badge_counts(…, due_days=days)["reports"]`) saves the counting
+    statement, and the list's too when there is nothing to list.
+    """
+    if totals is None:
+        totals = badge_counts(session, user, today, work=False, inbox_views=(), due_days=days)["reports"]
+    widgets = DueWidgets(near_total=totals["near"], overdue_total=totals["overdue"])
+    if not widgets.near_total and not widgets.overdue_total:
+        return widgets
+    unfiled, due = _unfiled_of(user), ReportDuty.due_date
+    first = [select(ReportDuty.id).where(*unfiled, *cond).order_by(due, ReportDuty.id).limit(limit).subquery()
+             for cond in ([due < today], [due >= today, due <= today + timedelta(days=days)])]
+    duties = session.scalars(
+        select(ReportDuty).where(ReportDuty.id.in_(union_all(*[select(s.c.id) for s in first])))
+        .options(joinedload(ReportDuty.obligation),
+                 joinedload(ReportDuty.distribution).joinedload(Distribution.document)
+                 .joinedload(Document.issuer))
+        .order_by(due, ReportDuty.id))
+    for duty in duties:
+        (widgets.overdue if duty.due_date < today else widgets.near).append(duty)
     return widgets
+
+
+def followed_ids(user: User):
+    """A SELECT of the ids of the documents the user follows on the home page: written
+    by them, with a step they hold or decided, or (a head) drafted by their unit (an id
+    may come more than once: use it with IN)."""
+    ids = [select(Document.id).where(Document.author_id == user.id),
+           select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == user.id),
+           select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id)]
+    if user.position in HEAD_POSITIONS:
+        ids.append(select(Document.id).where(Document.drafting_unit_id == user.organization_id))
+    return union_all(*ids)
 
 
 def followed_overdue(session: Session, user: User, today: date, *, limit: int = 8) -> list[tuple[Document, int]]:
     """Issued documents the user follows (author, chain member, head of the drafting
     unit; every document for an admin) with how many recipients' reports are overdue."""
-    late = select(ReportDuty.document_id, func.count(ReportDuty.id).label("n")) \
-        .where(ReportDuty.filed_at.is_(None), ReportDuty.due_date < today) \
-        .group_by(ReportDuty.document_id).subquery()
-    query = select(Document, late.c.n).join(late, late.c.document_id == Document.id) \
-        .order_by(late.c.n.desc(), Document.id).limit(limit)
+    n = func.count()
+    late = select(ReportDuty.document_id, n.label("n")) \
+        .where(ReportDuty.filed_at.is_(None), ReportDuty.due_date < today)
     if not user.is_admin:
-        from .permissions import HEAD_POSITIONS
-        involved = exists().where(ApprovalStep.document_id == Document.id,
-                                  or_(ApprovalStep.assignee_id == user.id,
-                                      ApprovalStep.decided_by_id == user.id))
-        follows = [Document.author_id == user.id, involved]
-        if user.position in HEAD_POSITIONS:
-            follows.append(Document.drafting_unit_id == user.organization_id)
-        query = query.where(or_(*follows))
+        late = late.where(ReportDuty.document_id.in_(followed_ids(user)))
+    late = late.group_by(ReportDuty.document_id).order_by(n.desc(), ReportDuty.document_id).limit(limit).subquery()
+    query = select(Document, late.c.n).join(late, late.c.document_id == Document.id) \
+        .order_by(late.c.n.desc(), Document.id)
     return [(doc, n) for doc, n in session.execute(query.options(joinedload(Document.issuer)))]
 
 
 # --- incoming documents (văn bản đến) -------------------------------------------------
-
-INBOX_VIEWS = ("all", "unacknowledged", "due", "overdue")
-
 
 def _inbox_filter(user: User, view: str, today: date):
     where = [Distribution.organization_id == user.organization_id]
@@ -199,26 +312,22 @@ def _inbox_filter(user: User, view: str, today: date):
     return where
 
 
-def inbox_counts(session: Session, user: User, today: date,
-                 views: tuple[str, ...] = INBOX_VIEWS) -> dict[str, int]:
-    """How many incoming documents of the user's organization are in each inbox view."""
-    return {view: session.scalar(select(func.count(Distribution.id))
-                                 .where(*_inbox_filter(user, view, today)))
-            for view in views}
-
-
 def inbox_page(session: Session, user: User, *, view: str = "all", today: date,
-               page: int = 1, per_page: int = 20) -> Page:
-    """A page of the distributions addressed to the user's organization, newest first."""
+               page: int = 1, per_page: int = 20, total: int | None = None) -> Page:
+    """A page of the distributions addressed to the user's organization, newest first.
+
+    `total`, when the caller already counted the view (`badge_counts`), saves a statement.
+    """
     where = _inbox_filter(user, view if view in INBOX_VIEWS else "all", today)
-    total = session.scalar(select(func.count(Distribution.id)).where(*where))
+    if total is None:
+        total = session.scalar(select(func.count(Distribution.id)).where(*where))
     items = list(session.scalars(
         select(Distribution).where(*where)
         .options(joinedload(Distribution.document).joinedload(Document.issuer),
                  joinedload(Distribution.acknowledged_by),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation))
         .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
-        .limit(per_page).offset(_offset(page, per_page))).unique())
+        .limit(per_page).offset(offset(page, per_page))).unique())
     return Page(items, total, page, per_page)
 
 
@@ -230,214 +339,3 @@ def distribution_detail(session: Session, dist_id: int) -> Distribution | None:
                  joinedload(Distribution.acknowledged_by),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
                  selectinload(Distribution.duties).selectinload(ReportDuty.reports))).first()
-
-
-# --- the distribution table of a document -------------------------------------------
-
-RECIPIENT_VIEWS = ("all", "unacknowledged", "overdue")
-
-
-@dataclass
-class DistributionTotals:
-    """Counts for the distribution table's header and progress bars."""
-
-    recipients: int = 0
-    acknowledged: int = 0
-    refused: int = 0
-    reports_owed: int = 0
-    on_time: int = 0
-    late: int = 0
-    overdue: int = 0
-    due: int = 0
-
-    @property
-    def filed(self) -> int:
-        return self.on_time + self.late
-
-    def percent(self, part: int, whole: int) -> int:
-        return round(100 * part / whole) if whole else 0
-
-
-def distribution_totals(session: Session, document: Document, today: date) -> DistributionTotals:
-    """Recipients, acknowledgements and reports (on time, late, overdue, due) of a document."""
-    row = session.execute(select(
-        func.count(Distribution.id),
-        func.coalesce(func.sum(case((Distribution.status == "acknowledged", 1), else_=0)), 0),
-        func.coalesce(func.sum(case((Distribution.status == "refused", 1), else_=0)), 0))
-        .where(Distribution.document_id == document.id)).one()
-    totals = DistributionTotals(recipients=row[0], acknowledged=row[1], refused=row[2])
-    for duty in session.scalars(select(ReportDuty).where(ReportDuty.document_id == document.id)):
-        totals.reports_owed += 1
-        status = duty.status(today)
-        attr = {"filed": "on_time", "late": "late", "overdue": "overdue"}.get(status, "due")
-        setattr(totals, attr, getattr(totals, attr) + 1)
-    return totals
-
-
-def distribution_page(session: Session, document: Document, *, view: str = "all", today: date,
-                      page: int = 1, per_page: int = 50) -> Page:
-    """A page of a document's distributions; `view` keeps the not yet acknowledged ones
-    or those with an overdue report."""
-    where = [Distribution.document_id == document.id]
-    if view == "unacknowledged":
-        where.append(Distribution.status == "sent")
-    elif view == "overdue":
-        where.append(exists().where(ReportDuty.distribution_id == Distribution.id,
-                                    ReportDuty.filed_at.is_(None), ReportDuty.due_date < today))
-    total = session.scalar(select(func.count(Distribution.id)).where(*where))
-    items = list(session.scalars(
-        select(Distribution).where(*where)
-        .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
-                 joinedload(Distribution.via_group),
-                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports))
-        .order_by(Distribution.id).limit(per_page).offset(_offset(page, per_page))).unique())
-    return Page(items, total, page, per_page)
-
-
-# --- history and revisions ------------------------------------------------------------
-
-def history_page(session: Session, document: Document, *, page: int = 1, per_page: int = 50,
-                 newest_first: bool = False) -> Page:
-    """A page of the document's history with actors loaded."""
-    total = session.scalar(select(func.count(HistoryEntry.id)).where(HistoryEntry.document_id == document.id))
-    order = HistoryEntry.seq.desc() if newest_first else HistoryEntry.seq
-    items = list(session.scalars(
-        select(HistoryEntry).where(HistoryEntry.document_id == document.id)
-        .options(joinedload(HistoryEntry.actor), joinedload(HistoryEntry.on_behalf_of))
-        .order_by(order).limit(per_page).offset(_offset(page, per_page))))
-    return Page(items, total, page, per_page)
-
-
-def last_seen_revision(session: Session, document: Document, user: User) -> int | None:
-    """The revision number current when `user` last acted on `document`, or None.
-
-    Derived from the history: the newest revision written no later than the
-    user's latest history row (a decision, a submission, a save is not needed:
-    a reviewer cannot change the text, so what they saw is what was current).
-    """
-    last_act = session.scalar(select(func.max(HistoryEntry.created_at)).where(
-        HistoryEntry.document_id == document.id, HistoryEntry.actor_id == user.id,
-        HistoryEntry.trigger != "create"))
-    if last_act is None:
-        return None
-    return session.scalar(select(func.max(DocumentRevision.number)).where(
-        DocumentRevision.document_id == document.id, DocumentRevision.created_at <= last_act))
-
-
-def revisions_of(session: Session, document: Document) -> list[DocumentRevision]:
-    """Every revision of the document, oldest first, with its author."""
-    return list(session.scalars(
-        select(DocumentRevision).where(DocumentRevision.document_id == document.id)
-        .options(joinedload(DocumentRevision.author)).order_by(DocumentRevision.number)))
-
-
-# --- the outgoing register (sổ văn bản đi, Phụ lục IV) --------------------------------
-
-@dataclass
-class RegisterRow:
-    """One line of the outgoing register."""
-
-    document: Document
-    copies: int
-    acknowledged: int
-
-
-def register_bodies(session: Session, user: User) -> list[Organization]:
-    """The issuing bodies whose outgoing register `user` may read (all for an admin)."""
-    if user.is_admin:
-        return list(session.scalars(select(Organization).where(Organization.issues_documents.is_(True))
-                                    .order_by(Organization.id)))
-    body = user.organization.issuing_body()
-    return [body] if body is not None else []
-
-
-def outgoing_register(session: Session, issuer_id: int, year: int, *, page: int = 1,
-                      per_page: int = 50) -> Page:
-    """The numbered documents of `issuer_id` in `year` by number, with copies sent and
-    acknowledged."""
-    where = [Document.issuer_id == issuer_id, Document.year == year, Document.number.isnot(None)]
-    total = session.scalar(select(func.count(Document.id)).where(*where))
-    docs = list(session.scalars(
-        select(Document).where(*where)
-        .options(joinedload(Document.drafting_unit), joinedload(Document.issuer),
-                 selectinload(Document.recipients).joinedload(DocumentRecipient.organization),
-                 selectinload(Document.recipients).joinedload(DocumentRecipient.group))
-        .order_by(Document.number).limit(per_page).offset(_offset(page, per_page))).unique())
-    counts = {}
-    if docs:
-        counts = {doc_id: (n, acked) for doc_id, n, acked in session.execute(
-            select(Distribution.document_id, func.count(Distribution.id),
-                   func.sum(case((Distribution.status == "acknowledged", 1), else_=0)))
-            .where(Distribution.document_id.in_([d.id for d in docs]))
-            .group_by(Distribution.document_id))}
-    rows = [RegisterRow(d, counts.get(d.id, (0, 0))[0] + len(d.archive or []),
-                        int(counts.get(d.id, (0, 0))[1] or 0)) for d in docs]
-    return Page(rows, total, page, per_page)
-
-
-def register_years(session: Session, issuer_id: int) -> list[int]:
-    """The years in which `issuer_id` numbered documents, newest first."""
-    return [y for y in session.scalars(select(Document.year).where(
-        Document.issuer_id == issuer_id, Document.year.isnot(None)).distinct()
-        .order_by(Document.year.desc()))]
-
-
-def next_number_preview(session: Session, document: Document, year: int) -> int:
-    """The number the clerk's next issue would give (a forecast: someone may be quicker)."""
-    last = session.scalar(select(NumberSequence.last_number).where(
-        NumberSequence.series == f"org-{document.issuer_id}", NumberSequence.year == year))
-    return (last or 0) + 1
-
-
-# --- directory and administration lists ----------------------------------------------
-
-def _matching_ids(session: Session, model, columns, q: str) -> list[int] | None:
-    """Ids of rows whose columns contain every word of `q`, ignoring case and diacritics
-    (None when there is no query). One narrow statement: directories are small."""
-    words = fold(q).split()
-    if not words:
-        return None
-    rows = session.execute(select(model.id, *columns).order_by(model.id))
-    return [row[0] for row in rows if all(w in fold(" ".join(str(v or "") for v in row[1:])) for w in words)]
-
-
-def _directory_page(session: Session, model, columns, order, q: str, page: int, per_page: int,
-                    options=()) -> Page:
-    ids = _matching_ids(session, model, columns, q)
-    where = [model.id.in_(ids)] if ids is not None else []
-    total = len(ids) if ids is not None else session.scalar(select(func.count(model.id)))
-    items = list(session.scalars(select(model).where(*where).options(*options).order_by(order)
-                                 .limit(per_page).offset(_offset(page, per_page))))
-    return Page(items, total, page, per_page)
-
-
-def organizations_page(session: Session, *, q: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Organizations by id with their parent, filtered by name or abbreviation (no diacritics needed)."""
-    return _directory_page(session, Organization, [Organization.name, Organization.short_name,
-                                                   Organization.abbreviation],
-                           Organization.id, q, page, per_page, [joinedload(Organization.parent)])
-
-
-def users_page(session: Session, *, q: str = "", page: int = 1, per_page: int = 50) -> Page:
-    """Users by username with their organization, filtered by username or name (no diacritics needed)."""
-    return _directory_page(session, User, [User.username, User.full_name], User.username, q, page, per_page)
-
-
-def groups_with_counts(session: Session) -> list[tuple[RecipientGroup, int]]:
-    """Every recipient group with its owner and number of members."""
-    from models import group_members
-    members = select(group_members.c.group_id, func.count().label("n")) \
-        .group_by(group_members.c.group_id).subquery()
-    rows = session.execute(select(RecipientGroup, func.coalesce(members.c.n, 0))
-                           .outerjoin(members, members.c.group_id == RecipientGroup.id)
-                           .options(joinedload(RecipientGroup.owner)).order_by(RecipientGroup.id))
-    return [(g, n) for g, n in rows]
-
-
-def directory(session: Session) -> tuple[list[Organization], list[RecipientGroup]]:
-    """Every organization and group, for choosing recipients (two statements)."""
-    orgs = list(session.scalars(select(Organization).order_by(Organization.name)))
-    groups = list(session.scalars(select(RecipientGroup).order_by(RecipientGroup.name)))
-    return orgs, groups
-

@@ -1,9 +1,9 @@
 """Named guards used by workflow definitions, each with the message shown on refusal."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from models import Document, User
 
@@ -12,7 +12,12 @@ from .definitions import Definition
 
 @dataclass
 class GuardContext:
-    """What a guard looks at: the document, the actor, the comment and the time."""
+    """What a guard looks at: the document, the actor, the comment and the time.
+
+    The actor's active delegations are `extra["delegations"]` when given, else
+    read once through `load_delegations` the first time a guard needs them (only
+    when the actor is not the assignee being checked).
+    """
 
     document: Document
     actor: User
@@ -20,9 +25,16 @@ class GuardContext:
     now: datetime
     comment: str = ""
     extra: dict = field(default_factory=dict)
+    load_delegations: Callable[[], Iterable] | None = None
 
     def current_step(self):
         return self.document.current_step
+
+    def delegations(self) -> list:
+        """The delegations the actor may act under now (loaded at most once)."""
+        if "delegations" not in self.extra:
+            self.extra["delegations"] = list(self.load_delegations()) if self.load_delegations else []
+        return self.extra["delegations"]
 
 
 @dataclass(frozen=True)
@@ -41,8 +53,7 @@ def acts_for(actor: User, assignee_id: int | None, ctx: GuardContext) -> bool:
         return False
     if actor.id == assignee_id:
         return True
-    delegations = ctx.extra.get("delegations") or ()
-    return any(d.delegator_id == assignee_id and d.delegate_id == actor.id for d in delegations)
+    return any(d.delegator_id == assignee_id and d.delegate_id == actor.id for d in ctx.delegations())
 
 
 def _is_step_assignee(ctx: GuardContext) -> bool:
@@ -67,8 +78,8 @@ def _not_last_review_step(ctx: GuardContext) -> bool:
 
 
 def _is_chain_reviewer_or_signer(ctx: GuardContext) -> bool:
-    return any(acts_for(ctx.actor, s.assignee_id, ctx)
-               for s in ctx.document.chain() if s.kind in ("review", "sign"))
+    assignees = [s.assignee_id for s in ctx.document.chain() if s.kind in ("review", "sign")]
+    return ctx.actor.id in assignees or any(acts_for(ctx.actor, a, ctx) for a in assignees)
 
 
 def _all_reports_filed(ctx: GuardContext) -> bool:

@@ -9,9 +9,10 @@ deleted rows at the end no longer match the anchor.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Document, HistoryEntry, User
@@ -23,17 +24,24 @@ CONFLICT_MESSAGE = "Dữ liệu vừa được người khác thay đổi. Vui l
 
 def record(session: Session, document: Document, actor: User | None, trigger: str,
            from_state: str, to_state: str, now: datetime, *, comment: str = "",
-           step=None, distribution=None, on_behalf_of: User | None = None) -> HistoryEntry:
-    """Append a history row for `document`, chained to the row its anchor names.
+           step=None, distribution=None, on_behalf_of: User | None = None,
+           first: bool = False) -> HistoryEntry:
+    """Append a history row for `document`, chained to the row its anchor names
+    (`first`: the document was created in this transaction, its chain is empty).
 
-    The row is added to the session (flushed with the state change, in the
-    same transaction) and the document's anchor moves to it with a
-    compare-and-set: when another transaction appended first, this raises
-    `Conflict` (409) and nothing is written. The anchor update does not bump
-    the document's row version, so acknowledgements do not invalidate the
-    version a client holds.
+    The row is written at once, in the caller's transaction, together with a
+    compare-and-set that moves the document's anchor to it from the anchor
+    loaded with the document (one statement on PostgreSQL). When another
+    transaction appended since, the anchor is read afresh and the write tried
+    once more; when that loses too this raises `Conflict` (409) and nothing
+    is written. A stale row version of the document still fails (409) when
+    the state change is flushed. The anchor update does not bump the
+    document's row version, so acknowledgements do not invalidate the version
+    a client holds. Answers the row, persistent in the session.
     """
-    head_seq, head_hash = _head(session, document)
+    head_seq, head_hash = document.history_head_seq, document.history_head_hash
+    if not head_seq and not first:
+        head_seq, head_hash = _head(session, document)
     entry = HistoryEntry(
         document_id=document.id, seq=head_seq + 1,
         actor_id=actor.id if actor else None,
@@ -43,22 +51,64 @@ def record(session: Session, document: Document, actor: User | None, trigger: st
         distribution_id=distribution.id if distribution is not None else None,
         created_at=now, prev_hash=head_hash)
     entry.seal()
-    table = Document.__table__
-    moved = session.execute(
-        table.update()
-        .where(table.c.id == document.id, table.c.history_head_seq == head_seq)
-        .values(history_head_seq=entry.seq, history_head_hash=entry.hash,
-                updated_at=table.c.updated_at))
-    if moved.rowcount != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+    if not _append(session, document, head_seq, entry):
+        # The anchor loaded with the document is stale: chain to the row it names now.
+        head_seq, entry.prev_hash = _head(session, document)
+        entry.seq = head_seq + 1
+        entry.seal()
+        if not _append(session, document, head_seq, entry):
+            raise Conflict(CONFLICT_MESSAGE)
     set_committed_value(document, "history_head_seq", entry.seq)
     set_committed_value(document, "history_head_hash", entry.hash)
+    make_transient_to_detached(entry)
     session.add(entry)
     return entry
 
 
+def _append(session: Session, document: Document, head_seq: int, entry: HistoryEntry) -> bool:
+    """Move the document's anchor from `head_seq` to `entry` (compare-and-set) and insert
+    `entry`, setting its id; False, with nothing written, when the anchor had moved."""
+    values = {c.key: getattr(entry, c.key) for c in HistoryEntry.__table__.columns if c.key != "id"}
+    anchor = {"anchor_doc": document.id, "anchor_from": head_seq, "anchor_seq": entry.seq,
+              "anchor_hash": entry.hash}
+    if session.get_bind().dialect.name == "postgresql":
+        row = {f"row_{k}": v for k, v in values.items()}
+        entry_id = session.execute(_move_and_insert(), {**anchor, **row}).scalar()
+        if entry_id is None:
+            return False
+    else:
+        if session.execute(_move(), anchor).rowcount != 1:
+            return False
+        table = HistoryEntry.__table__
+        entry_id = session.execute(insert(table).returning(table.c.id), values).scalar_one()
+    entry.id = entry_id
+    return True
+
+
+@cache
+def _move():
+    """UPDATE of the anchor from `anchor_from` to (`anchor_seq`, `anchor_hash`), keeping
+    `updated_at` (built once, so that its cache key is computed once)."""
+    doc = Document.__table__
+    return doc.update() \
+        .where(doc.c.id == bindparam("anchor_doc"), doc.c.history_head_seq == bindparam("anchor_from")) \
+        .values(history_head_seq=bindparam("anchor_seq"), history_head_hash=bindparam("anchor_hash"),
+                updated_at=doc.c.updated_at)
+
+
+@cache
+def _move_and_insert():
+    """`_move` and the INSERT of the row (`row_<column>`) in one PostgreSQL statement: the row
+    is selected from the moved anchor, so nothing is inserted when the anchor had moved."""
+    rows = HistoryEntry.__table__
+    names = [c.key for c in rows.columns if c.key != "id"]
+    moved = _move().returning(Document.__table__.c.id).cte("moved")
+    row = select(*[bindparam(f"row_{k}", type_=rows.c[k].type) for k in names]).select_from(moved)
+    return insert(rows).from_select(names, row).returning(rows.c.id)
+
+
 def _head(session: Session, document: Document) -> tuple[int, str]:
-    """The anchor as stored now (read afresh, after flushing pending changes).
+    """The anchor as stored now (read afresh).
 
     A document written before anchors existed (anchor 0 with rows present)
     adopts its last row, so old data keeps working until it is backfilled.

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import (Date, Integer, String, Text, and_, bindparam, case, cast, exists, func, insert,
+                        literal, or_, select)
+from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from models import Delegation, Distribution, Document, Notification, User
 
@@ -23,6 +26,7 @@ from .events import subscribe
 from .mail import MailSettings
 
 RECEIVING_ROLES = ("recipient", "clerk")
+INBOX_URL = "/inbox/"  # a recipient's copy: INBOX_URL + the distribution's id
 
 
 def document_url(document: Document) -> str:
@@ -30,7 +34,7 @@ def document_url(document: Document) -> str:
 
 
 def distribution_url(distribution_id: int) -> str:
-    return f"/inbox/{distribution_id}"
+    return f"{INBOX_URL}{distribution_id}"
 
 
 def sender_of(document: Document) -> User:
@@ -54,24 +58,28 @@ def notify(session: Session, users: Iterable[User | None], document: Document | 
         return rows
     session.add_all(rows)
     session.flush()
-    if MailSettings.from_mapping(jobs.settings()).enabled:
+    if _mail_enabled():
         for row in rows:
             if (row.user.email or "").strip():
                 jobs.enqueue(session, "workflow.mail.deliver_notification", row.id)
     return rows
 
 
-def with_delegates(session: Session, users: list[User], now: datetime) -> list[User]:
-    """`users` and the colleagues who may act for them today (active delegations)."""
-    ids = [u.id for u in users if u is not None]
-    if not ids:
-        return []
-    day = clock.local_date(now)
-    delegates = session.scalars(
-        select(User).join(Delegation, Delegation.delegate_id == User.id)
-        .where(Delegation.delegator_id.in_(ids), Delegation.revoked_at.is_(None),
-               Delegation.starts_on <= day, Delegation.ends_on >= day))
-    return [u for u in users if u is not None] + list(delegates)
+def _mail_enabled() -> bool:
+    return MailSettings.from_mapping(jobs.settings()).enabled
+
+
+def _queue_mail(session: Session, written) -> None:
+    """Queue the e-mail copy of each written (notification id, user id) whose user has
+    an address."""
+    written = sorted(written)
+    if not written:
+        return
+    emails = dict(session.execute(select(User.id, User.email)
+                                  .where(User.id.in_({user_id for _, user_id in written}))).all())
+    for notification_id, user_id in written:
+        if (emails.get(user_id) or "").strip():
+            jobs.enqueue(session, "workflow.mail.deliver_notification", notification_id)
 
 
 def unit_contacts(session: Session, org_ids: Iterable[int]) -> dict[int, list[User]]:
@@ -81,11 +89,28 @@ def unit_contacts(session: Session, org_ids: Iterable[int]) -> dict[int, list[Us
     if not ids:
         return {}
     by_org: dict[int, list[User]] = {i: [] for i in ids}
-    for user in session.scalars(select(User).where(User.organization_id.in_(ids), User.active.is_(True))
-                                .order_by(User.id)):
+    contacts = select(User).where(User.organization_id.in_(ids), _is_contact(_dialect(session), User))
+    for user in session.scalars(contacts.order_by(User.id)):
         by_org[user.organization_id].append(user)
-    return {org: [u for u in users if set(u.roles or ()) & set(RECEIVING_ROLES)] or users
-            for org, users in by_org.items()}
+    return by_org
+
+
+def _is_contact(dialect: str, user):
+    """SQL condition on `user` (the User entity or an alias): active, and holding a
+    receiving role, or in a unit where no active user holds one."""
+    colleague = aliased(User)
+    return and_(user.active.is_(True), or_(
+        _holds_receiving_role(dialect, user.roles),
+        ~exists().where(colleague.organization_id == user.organization_id, colleague.active.is_(True),
+                        _holds_receiving_role(dialect, colleague.roles))))
+
+
+def _holds_receiving_role(dialect: str, roles):
+    """SQL condition: the JSON list `roles` names one of `RECEIVING_ROLES`."""
+    if dialect == "postgresql":
+        return cast(roles, JSONB).has_any(array(RECEIVING_ROLES, type_=Text))
+    held = func.json_each(roles).table_valued("value")
+    return exists().select_from(held).where(held.c.value.in_(RECEIVING_ROLES))
 
 
 def _title(document: Document) -> str:
@@ -94,13 +119,39 @@ def _title(document: Document) -> str:
     return f"{ref}“{title}”"
 
 
-def _turn(session, document, actor, now, kind, text):
+def _turn(session, document, actor, now, kind, text) -> int:
+    """Tell the current step's assignee, and the colleagues acting for them today, that
+    it is their turn: one INSERT … SELECT (active users, not the actor); answers how many."""
     step = document.current_step
-    if step is None or step.assignee is None:
-        return []
-    users = with_delegates(session, [step.assignee], now)
-    return notify(session, users, document, kind, f"{text} Đến lượt anh/chị: {step.label}.",
-                  document_url(document), now=now, skip=actor)
+    if step is None or step.assignee_id is None:
+        return 0
+    params = {"n_assignee": step.assignee_id, "n_day": clock.local_date(now), "n_actor": actor.id,
+              "n_document": document.id, "n_kind": kind, "n_url": document_url(document),
+              "n_message": f"{text} Đến lượt anh/chị: {step.label}."[:2000], "n_created": now}
+    if _mail_enabled():
+        written = session.execute(_turn_statement(True), params).all()
+        _queue_mail(session, written)
+        return len(written)
+    return session.execute(_turn_statement(False), params).rowcount
+
+
+@cache
+def _turn_statement(returning: bool):
+    """The INSERT … SELECT of `_turn` (built once; its values are parameters named `n_…`)."""
+    columns = Notification.__table__.c
+    assignee, day = bindparam("n_assignee", type_=Integer), bindparam("n_day", type_=Date)
+    delegates = select(Delegation.delegate_id).where(
+        Delegation.delegator_id == assignee, Delegation.revoked_at.is_(None),
+        Delegation.starts_on <= day, Delegation.ends_on >= day)
+    users = select(User.id, *[bindparam(name, type_=columns[column].type) for name, column in (
+        ("n_document", "document_id"), ("n_kind", "kind"), ("n_message", "message"), ("n_url", "url"),
+        ("n_created", "created_at"))]) \
+        .where(or_(User.id == assignee, User.id.in_(delegates)), User.active.is_(True),
+               User.id != bindparam("n_actor", type_=Integer)) \
+        .order_by(case((User.id == assignee, 0), else_=1), User.id)
+    statement = insert(Notification.__table__).from_select(
+        ["user_id", "document_id", "kind", "message", "url", "created_at"], users)
+    return statement.returning(columns.id, columns.user_id) if returning else statement
 
 
 def on_submitted(session, *, document, actor, now=None, **_):
@@ -124,28 +175,60 @@ def on_returned(session, *, document, actor, comment="", now=None, **_):
                   now=now, skip=actor)
 
 
-def _arrivals(session, document, actor, distribution_ids, now):
-    dists = list(session.execute(select(Distribution.id, Distribution.organization_id)
-                                 .where(Distribution.id.in_(list(distribution_ids or [])))))
-    contacts = unit_contacts(session, [org for _, org in dists])
-    text = f"Văn bản đến: {_title(document)} của {document.issuer.name}."
-    rows = []
-    for dist_id, org_id in dists:
-        rows += notify(session, contacts.get(org_id, []), document, "arrived", text,
-                       distribution_url(dist_id), now=now, skip=actor)
-    return rows
+def _arrivals(session, document, actor, distribution_ids, now) -> int:
+    """Tell the contacts of each receiving unit (see `unit_contacts`) that the document
+    has arrived, with a link to their copy (not the actor): one INSERT … SELECT through
+    the document's distributions (those of `distribution_ids` when given); answers how
+    many were told."""
+    params = {"a_document": document.id, "a_actor": actor.id, "a_created": now,
+              "a_message": f"Văn bản đến: {_title(document)} của {document.issuer.name}."[:2000]}
+    if distribution_ids is not None:
+        params["a_ids"] = list(distribution_ids)
+    mail = _mail_enabled()
+    statement = _arrivals_statement(_dialect(session), distribution_ids is not None, mail)
+    result = session.execute(statement, params)
+    if not mail:
+        return result.rowcount
+    written = result.all()
+    _queue_mail(session, written)
+    return len(written)
 
 
-def on_issued(session, *, document, actor, distribution_ids=(), now=None, **_):
+@cache
+def _arrivals_statement(dialect: str, some: bool, returning: bool):
+    """The INSERT … SELECT of `_arrivals` (built once per variant; values are `a_…` parameters)."""
+    columns = Notification.__table__.c
+    told = select(User.id, bindparam("a_document", type_=Integer), literal("arrived", columns.kind.type),
+                  bindparam("a_message", type_=columns.message.type),
+                  literal(INBOX_URL, String) + cast(Distribution.id, String),
+                  bindparam("a_created", type_=columns.created_at.type)) \
+        .join(Distribution, Distribution.organization_id == User.organization_id) \
+        .where(Distribution.document_id == bindparam("a_document"),
+               User.id != bindparam("a_actor", type_=Integer), _is_contact(dialect, User)) \
+        .order_by(Distribution.id, User.id)
+    if some:
+        told = told.where(Distribution.id.in_(bindparam("a_ids", expanding=True)))
+    statement = insert(Notification.__table__).from_select(
+        ["user_id", "document_id", "kind", "message", "url", "created_at"], told)
+    return statement.returning(columns.id, columns.user_id) if returning else statement
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def on_issued(session, *, document, actor, now=None, **_):
+    """Tell the author, and every recipient unit: at issue all of the document's
+    distributions are new, so they are found by the document, not by a list of ids."""
     now = now or clock.now()
-    rows = notify(session, [document.author], document, "issued",
+    told = notify(session, [document.author], document, "issued",
                   f"Văn bản {_title(document)} đã được phát hành.", document_url(document),
                   now=now, skip=actor)
-    return rows + _arrivals(session, document, actor, distribution_ids, now)
+    return len(told) + _arrivals(session, document, actor, None, now)
 
 
 def on_recipients_added(session, *, document, actor, distribution_ids=(), now=None, **_):
-    return _arrivals(session, document, actor, distribution_ids, now or clock.now())
+    return _arrivals(session, document, actor, list(distribution_ids or []), now or clock.now())
 
 
 def on_refused(session, *, document, distribution, actor, reason="", now=None, **_):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Distribution, Document, User
 
-from . import registry
+from . import clock, registry
 
 HEAD_POSITIONS = ("Trưởng phòng", "Phó Trưởng phòng")
 
@@ -26,6 +26,12 @@ def principals(session: Session, user: User, document: Document) -> set[str]:
         found.add("drafting_unit_head")
     if any(s.assignee_id == user.id or s.decided_by_id == user.id for s in document.steps):
         found.add("chain_member")
+    elif document.current_step is not None and document.current_step.assignee_id != user.id:
+        # A delegate acting for the current step's assignee sees what they see.
+        from .services.delegation import active_delegations
+        if any(d.delegator_id == document.current_step.assignee_id
+               for d in active_delegations(session, user, clock.now())):
+            found.add("chain_member")
     if user.organization.is_within(document.issuer):
         found.add("issuer_member")
     if document.state in ("distributed", "reported"):

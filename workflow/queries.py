@@ -5,7 +5,7 @@ one query per row.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Integer, and_, exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (ApprovalStep, Distribution, Document, DocumentRecipient, HistoryEntry,
@@ -17,12 +17,13 @@ from .permissions import HEAD_POSITIONS, can_view
 
 
 def document_options():
-    """Eager loads for one document page."""
+    """Eager loads for one document page: the chain in the document's own statement (a
+    few steps per round), the recipient lines (there may be many) in a second one."""
     return [
         joinedload(Document.issuer), joinedload(Document.drafting_unit), joinedload(Document.author),
         joinedload(Document.current_step).joinedload(ApprovalStep.assignee),
-        selectinload(Document.steps).joinedload(ApprovalStep.assignee),
-        selectinload(Document.steps).joinedload(ApprovalStep.decided_by),
+        joinedload(Document.steps).joinedload(ApprovalStep.assignee),
+        joinedload(Document.steps).joinedload(ApprovalStep.decided_by),
         selectinload(Document.recipients).joinedload(DocumentRecipient.organization),
         selectinload(Document.recipients).joinedload(DocumentRecipient.group),
     ]
@@ -51,20 +52,31 @@ def obligations_of(session: Session, document: Document) -> list[ReportingObliga
     """The document's reporting obligations by due date."""
     return list(session.scalars(
         select(ReportingObligation).where(ReportingObligation.document_id == document.id)
-        .options(selectinload(ReportingObligation.units)).order_by(ReportingObligation.due_date)))
+        .options(joinedload(ReportingObligation.units))
+        .order_by(ReportingObligation.due_date, ReportingObligation.id)).unique())
+
+
+def issuing_scope(user: User):
+    """A SELECT of the ids of the user's issuing body and every unit below it (just the
+    user's own unit when no parent issues documents), walked up and down the tree in SQL
+    as `Organization.issuing_body` and its children would be."""
+    org = Organization.__table__
+    up = select(org.c.id, org.c.parent_id, org.c.issues_documents) \
+        .where(org.c.id == user.organization_id).cte("scope_up", recursive=True)
+    parent = org.alias("scope_parent")
+    up = up.union(select(parent.c.id, parent.c.parent_id, parent.c.issues_documents)
+                  .join(up, parent.c.id == up.c.parent_id).where(up.c.issues_documents.is_(False)))
+    body = select(up.c.id).where(up.c.issues_documents.is_(True))
+    down = body.cte("scope_down", recursive=True)
+    child = org.alias("scope_child")
+    down = down.union(select(child.c.id).join(down, child.c.parent_id == down.c.id))
+    alone = select(literal(user.organization_id, Integer)).where(~body.exists())
+    return union(select(down.c.id), alone)
 
 
 def issuing_scope_ids(session: Session, user: User) -> list[int]:
-    """Ids of the user's issuing body and every unit below it."""
-    body = user.organization.issuing_body()
-    if body is None:
-        return [user.organization_id]
-    ids, frontier = [body.id], [body.id]
-    while frontier:
-        frontier = [i for i in session.scalars(select(Organization.id).where(
-            Organization.parent_id.in_(frontier))) if i not in ids]
-        ids.extend(frontier)
-    return ids
+    """Ids of the user's issuing body and every unit below it (one statement)."""
+    return list(session.scalars(issuing_scope(user)))
 
 
 def visible_filter(session: Session, user: User):
@@ -156,9 +168,17 @@ def get_distribution(session: Session, dist_id: int) -> Distribution:
 
 
 def available_triggers(session: Session, document: Document, user: User) -> list[str]:
-    """The triggers `user` may fire on `document` now (the same check the POST runs)."""
-    from . import machine
+    """The triggers `user` may fire on `document` now (the same check the POST runs).
+
+    A state no transition leaves (but `complete_reporting`, which no one fires)
+    answers at once, without building the guard context.
+    """
+    from . import machine, registry
     from .services.chain import context
+    definition = registry.get(document.workflow)
+    if not any(t.trigger != "complete_reporting" and document.state in t.sources
+               for t in definition.transitions):
+        return []
     ctx = context(session, document, user, comment="x")
     return [t for t in ctx.definition.triggers()
             if t != "complete_reporting" and machine.allowed(ctx, t)]

@@ -4,49 +4,30 @@ Read-only queries for the sender's side: one document's recipients
 (`document_tracking`), the dashboard across documents (`dashboard`), the
 recipient units (`units`) and what one unit still owes (`unit_items`). Each
 answers with a fixed number of statements whatever the number of rows; lists
-put what is overdue first, then what is due soonest. XLSX files of the same
-lists are built by `workflow.tracking_export`.
+put what is overdue first, then what is due soonest. Who may follow what
+(`can_track`, `get_tracked_document`, `scope_condition`) is decided in
+`workflow.tracking_access` and available here too; XLSX files of the same lists
+are built by `workflow.tracking_export`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy import case, exists, func, or_, select, true
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from models import ApprovalStep, Distribution, Document, Organization, Report, ReportDuty, User, fold
+from models import Distribution, Document, Organization, Report, ReportDuty, User, fold
 
 from . import clock
-from .dashboards import Page
-from .errors import NotFound, PermissionDenied
-from .permissions import principals
-from .queries import issuing_scope_ids
+from .errors import NotFound
+from .paging import Page, offset
+from .tracking_access import ISSUED, can_track, get_tracked_document, scope_condition  # noqa: F401
 
-TRACKING_PRINCIPALS = {"author", "chain_member", "issuer_member", "drafting_unit_head", "admin"}
-ISSUED = ("distributed", "reported")
-
-
-def can_track(session: Session, user: User, document: Document) -> bool:
-    """True when `user` may follow `document` up: its author, a member of its chain,
-    the head of its drafting unit, an administrator, or a member of its issuing body
-    whose own unit is not one of the recipients (a recipient sees only its own copy,
-    in the inbox, not the other recipients)."""
-    found = principals(session, user, document)
-    if "recipient" in found:
-        found.discard("issuer_member")
-    return bool(found & TRACKING_PRINCIPALS)
-
-
-def get_tracked_document(session: Session, doc_id: int, user: User) -> Document:
-    """Load a document the user may track; raise `NotFound` or `PermissionDenied`."""
-    document = session.scalars(select(Document).where(Document.id == doc_id)
-                               .options(joinedload(Document.issuer))).first()
-    if document is None:
-        raise NotFound("Không tìm thấy văn bản.")
-    if not can_track(session, user, document):
-        raise PermissionDenied("Bạn không theo dõi văn bản này.")
-    return document
+__all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status",
+           "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking",
+           "DocumentProgressRow", "dashboard", "UnitRow", "units", "UnitItem", "unit_items"]
 
 
 def local_time(moment: datetime | None) -> datetime | None:
@@ -142,85 +123,87 @@ class RecipientRow:
 
 @dataclass
 class DocumentTracking:
-    """A document's tracking page: totals, then one row per recipient, overdue first."""
+    """A document's tracking page: totals over every recipient, then one row per
+    recipient of the page asked for (all of them without `per_page`), overdue first."""
 
     document: Document
     progress: Progress
     rows: list[RecipientRow]
+    page: int = 1
+    per_page: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.progress.recipients
 
 
-def document_tracking(session: Session, document: Document, today: date | None = None) -> DocumentTracking:
-    """Every recipient of `document` with its acknowledgement and reports.
+def _progress(session: Session, document: Document, today: date) -> Progress:
+    """The document's totals over every recipient and report, in one statement."""
+    status, filed, due = Distribution.status, ReportDuty.filed_at, ReportDuty.due_date
+    reported = exists().where(Report.duty_id == ReportDuty.id)
+    on_time = exists().where(Report.duty_id == ReportDuty.id, Report.late.is_(False))
+    copies = select(func.count().label("recipients"),
+                    func.count().filter(status == "acknowledged").label("acknowledged"),
+                    func.count().filter(status == "refused").label("refused")) \
+        .where(Distribution.document_id == document.id).subquery()
+    duties = select(func.count(ReportDuty.id).label("reports_owed"),
+                    func.count(ReportDuty.id).filter(filed.isnot(None)).label("filed"),
+                    func.count(ReportDuty.id).filter(filed.isnot(None), reported, ~on_time).label("late"),
+                    func.count(ReportDuty.id).filter(filed.is_(None), due < today).label("overdue"),
+                    func.min(due).filter(filed.is_(None)).label("next_due")) \
+        .where(ReportDuty.document_id == document.id).subquery()
+    row = session.execute(select(copies, duties).select_from(copies.join(duties, true()))).one()._mapping
+    return Progress(**{k: int(v or 0) for k, v in row.items() if k != "next_due"},
+                    next_due=_as_date(row["next_due"]))
+
+
+def document_tracking(session: Session, document: Document, today: date | None = None, *,
+                      page: int = 1, per_page: int | None = None) -> DocumentTracking:
+    """The recipients of `document` with their acknowledgement and reports: the totals
+    over all of them, and the rows of one page (`per_page=None` for all of them).
 
     Rows with an overdue report come first, then those not yet acknowledged,
-    then the rest, each by the earliest report still due.
+    then the rest, each by the earliest report still due. Three statements.
     """
     today = today or clock.local_date()
+    unfiled = select(ReportDuty.distribution_id.label("dist_id"), func.min(ReportDuty.due_date).label("next_due"),
+                     func.count().filter(ReportDuty.due_date < today).label("overdue")) \
+        .where(ReportDuty.document_id == document.id, ReportDuty.filed_at.is_(None)) \
+        .group_by(ReportDuty.distribution_id).subquery()
+    rank = case((func.coalesce(unfiled.c.overdue, 0) > 0, 0), (Distribution.status == "sent", 1), else_=2)
+    later = case((unfiled.c.next_due.is_(None), 1), else_=0)
+    ranked = select(Distribution.id, rank.label("rank"), later.label("later"), unfiled.c.next_due) \
+        .outerjoin(unfiled, unfiled.c.dist_id == Distribution.id).where(Distribution.document_id == document.id) \
+        .order_by(rank, later, unfiled.c.next_due, Distribution.id)
+    if per_page:
+        ranked = ranked.limit(per_page).offset(offset(page, per_page))
+    ranked = ranked.subquery("ranked")
     dists = list(session.scalars(
-        select(Distribution).where(Distribution.document_id == document.id)
+        select(Distribution).join(ranked, ranked.c.id == Distribution.id)
         .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
-                 joinedload(Distribution.via_group), joinedload(Distribution.sent_by),
-                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports))
-        .order_by(Distribution.id)).unique())
-    progress, rows = Progress(), []
+                 joinedload(Distribution.via_group), joinedload(Distribution.sent_by))
+        .order_by(ranked.c.rank, ranked.c.later, ranked.c.next_due, ranked.c.id)))
+    duties = select(ReportDuty).options(joinedload(ReportDuty.obligation), joinedload(ReportDuty.reports)) \
+        .order_by(ReportDuty.due_date, ReportDuty.id) \
+        .where(ReportDuty.distribution_id.in_([d.id for d in dists]) if per_page
+               else ReportDuty.document_id == document.id)
+    owed: dict[int, list[ReportDuty]] = {d.id: [] for d in dists}
+    for duty in (session.scalars(duties).unique() if dists else ()):
+        if duty.distribution_id in owed:
+            owed[duty.distribution_id].append(duty)
+    rows = []
     for dist in dists:
+        set_committed_value(dist, "duties", owed[dist.id])
         row = RecipientRow(dist)
-        for duty in sorted(dist.duties, key=lambda d: (d.due_date, d.id)):
+        for duty in owed[dist.id]:
             status = duty_status(duty, today)
             days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
             row.duties.append(DutyLine(duty, status, days))
-            progress.reports_owed += 1
-            progress.filed += status in ("filed", "late")
-            progress.late += status == "late"
-            progress.overdue += status == "overdue"
-        progress.recipients += 1
-        progress.acknowledged += dist.status == "acknowledged"
-        progress.refused += dist.status == "refused"
-        if row.next_due and (progress.next_due is None or row.next_due < progress.next_due):
-            progress.next_due = row.next_due
         rows.append(row)
-    rows.sort(key=lambda r: (0 if r.overdue else 1 if r.distribution.status == "sent" else 2,
-                             r.next_due or date.max, r.distribution.id))
-    return DocumentTracking(document, progress, rows)
+    return DocumentTracking(document, _progress(session, document, today), rows, page, per_page)
 
 
 # --- across documents ------------------------------------------------------------------
-
-def scope_condition(session: Session, user: User):
-    """Issued documents `user` follows (as `can_track` decides for one): those the user
-    wrote or acted on in the chain, and those of the user's issuing body (and the
-    units under it) not addressed to the user's own unit; all for an administrator."""
-    issued = Document.state.in_(ISSUED)
-    if user.is_admin:
-        return issued
-    copy = aliased(Distribution)
-    own_copy = exists().where(copy.document_id == Document.id, copy.organization_id == user.organization_id)
-    involved = exists().where(ApprovalStep.document_id == Document.id,
-                              or_(ApprovalStep.assignee_id == user.id, ApprovalStep.decided_by_id == user.id))
-    return and_(issued, or_(Document.author_id == user.id, involved,
-                            and_(Document.issuer_id.in_(issuing_scope_ids(session, user)), ~own_copy)))
-
-
-def _distribution_counts():
-    return select(Distribution.document_id.label("doc_id"),
-                  func.count(Distribution.id).label("recipients"),
-                  func.sum(case((Distribution.status == "acknowledged", 1), else_=0)).label("acknowledged"),
-                  func.sum(case((Distribution.status == "refused", 1), else_=0)).label("refused")) \
-        .group_by(Distribution.document_id).subquery()
-
-
-def _duty_counts(today: date):
-    on_time = exists().where(Report.duty_id == ReportDuty.id, Report.late.is_(False))
-    unfiled = ReportDuty.filed_at.is_(None)
-    return select(ReportDuty.document_id.label("doc_id"),
-                  func.count(ReportDuty.id).label("owed"),
-                  func.sum(case((ReportDuty.filed_at.isnot(None), 1), else_=0)).label("filed"),
-                  func.sum(case((and_(ReportDuty.filed_at.isnot(None), ~on_time), 1), else_=0)).label("late"),
-                  func.sum(case((and_(unfiled, ReportDuty.due_date < today), 1), else_=0)).label("overdue"),
-                  func.min(case((unfiled, ReportDuty.due_date), else_=None)).label("next_due")) \
-        .group_by(ReportDuty.document_id).subquery()
-
 
 @dataclass
 class DocumentProgressRow:
@@ -236,33 +219,67 @@ def dashboard(session: Session, user: User, *, today: date | None = None, q: str
     overdue first, then by the next report due (`per_page=None` for all).
 
     `q` matches title and number ignoring diacritics; `overdue_only` keeps the
-    documents with a missing report.
+    documents with a missing report. One statement: the documents are ranked by
+    their unfiled reports (and counted) first, then only the page's are counted up.
     """
     today = today or clock.local_date()
-    dists, duties = _distribution_counts(), _duty_counts(today)
     where = [scope_condition(session, user)]
     for word in fold(q or "").split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(Document.search_text.like(f"%{escaped}%", escape="\\"))
-    overdue = func.coalesce(duties.c.overdue, 0)
-    if overdue_only:
-        where.append(overdue > 0)
-    base = select(Document.id).outerjoin(duties, duties.c.doc_id == Document.id).where(*where)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    query = select(Document, dists.c.recipients, dists.c.acknowledged, dists.c.refused, duties.c.owed,
-                   duties.c.filed, duties.c.late, overdue, duties.c.next_due) \
-        .outerjoin(dists, dists.c.doc_id == Document.id).outerjoin(duties, duties.c.doc_id == Document.id) \
-        .where(*where).options(joinedload(Document.issuer)) \
-        .order_by(case((overdue > 0, 0), else_=1), overdue.desc(),
-                  case((duties.c.next_due.is_(None), 1), else_=0), duties.c.next_due,
-                  Document.issued_at.desc(), Document.id.desc())
+    unfiled = select(ReportDuty.document_id.label("doc_id"), func.min(ReportDuty.due_date).label("next_due"),
+                     func.count().filter(ReportDuty.due_date < today).label("overdue")) \
+        .where(ReportDuty.filed_at.is_(None))
+    if overdue_only:  # the earliest unfiled report of such a document is an overdue one
+        unfiled = unfiled.where(ReportDuty.due_date < today)
+    unfiled = unfiled.group_by(ReportDuty.document_id).subquery("unfiled")
+    ranked = select(Document.id, Document.issued_at, func.coalesce(unfiled.c.overdue, 0).label("overdue"),
+                    unfiled.c.next_due, func.count().over().label("total")) \
+        .join(unfiled, unfiled.c.doc_id == Document.id, isouter=not overdue_only).where(*where)
+    ranked = ranked.order_by(*_dashboard_order(ranked.selected_columns))
     if per_page:
-        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
-    items = [DocumentProgressRow(doc, Progress(
-        recipients=int(n or 0), acknowledged=int(ack or 0), refused=int(ref or 0), reports_owed=int(owed or 0),
-        filed=int(filed or 0), late=int(late or 0), overdue=int(over or 0), next_due=_as_date(next_due)))
-        for doc, n, ack, ref, owed, filed, late, over, next_due in session.execute(query)]
+        ranked = ranked.limit(per_page).offset(offset(page, per_page))
+    ranked = ranked.cte("ranked")
+    dists, duties = _page_counts(ranked)
+    rows = session.execute(
+        select(Document, ranked.c.total, ranked.c.overdue, ranked.c.next_due, dists.c.recipients,
+               dists.c.acknowledged, dists.c.refused, duties.c.owed, duties.c.filed, duties.c.late)
+        .join(ranked, ranked.c.id == Document.id).outerjoin(dists, dists.c.doc_id == Document.id)
+        .outerjoin(duties, duties.c.doc_id == Document.id).options(joinedload(Document.issuer))
+        .order_by(*_dashboard_order(ranked.c))).all()
+    total = rows[0].total if rows else 0
+    if not rows and per_page and page > 1:
+        total = session.scalar(select(func.count()).select_from(
+            select(Document.id).join(unfiled, unfiled.c.doc_id == Document.id, isouter=not overdue_only)
+            .where(*where).subquery()))
+    items = [DocumentProgressRow(row.Document, Progress(
+        recipients=int(row.recipients or 0), acknowledged=int(row.acknowledged or 0),
+        refused=int(row.refused or 0), reports_owed=int(row.owed or 0), filed=int(row.filed or 0),
+        late=int(row.late or 0), overdue=int(row.overdue or 0), next_due=_as_date(row.next_due)))
+        for row in rows]
     return Page(items, total, page, per_page or max(total, 1))
+
+
+def _dashboard_order(c) -> list:
+    """Overdue first (most first), then by the next report due, the newest issued first."""
+    return [case((c.overdue > 0, 0), else_=1), c.overdue.desc(), case((c.next_due.is_(None), 1), else_=0),
+            c.next_due, c.issued_at.desc(), c.id.desc()]
+
+
+def _page_counts(ranked):
+    """Acknowledgements and reports of the ranked documents only (two grouped subqueries)."""
+    page_ids = select(ranked.c.id)
+    dists = select(Distribution.document_id.label("doc_id"), func.count().label("recipients"),
+                   func.count().filter(Distribution.status == "acknowledged").label("acknowledged"),
+                   func.count().filter(Distribution.status == "refused").label("refused")) \
+        .where(Distribution.document_id.in_(page_ids)).group_by(Distribution.document_id).subquery("dists")
+    on_time = exists().where(Report.duty_id == ReportDuty.id, Report.late.is_(False))
+    filed = ReportDuty.filed_at.isnot(None)
+    duties = select(ReportDuty.document_id.label("doc_id"), func.count(ReportDuty.id).label("owed"),
+                    func.count(ReportDuty.id).filter(filed).label("filed"),
+                    func.count(ReportDuty.id).filter(filed, ~on_time).label("late")) \
+        .where(ReportDuty.document_id.in_(page_ids)).group_by(ReportDuty.document_id).subquery("duties")
+    return dists, duties
 
 
 def _as_date(value) -> date | None:

@@ -44,6 +44,12 @@ def test_tracking_json_and_xlsx(api, demo, issued, frozen_clock):
     assert item["progress"]["overdue"] == 4 and body["today"] == "2026-11-27"
     doc = api("chuyenvien").get(f"/api/v1/documents/{issued}/tracking").get_json()
     assert doc["progress"]["reports_owed"] == 4
+    assert (doc["page"], doc["per_page"], doc["total"], len(doc["recipients"])) == (1, 100, 5, 5)
+    pages = [api("chuyenvien").get(f"/api/v1/documents/{issued}/tracking?per_page=2&page={p}").get_json()
+             for p in (1, 2, 3)]
+    assert [[r["distribution_id"] for r in p["recipients"]] for p in pages] == \
+        [[r["distribution_id"] for r in doc["recipients"]][i:i + 2] for i in (0, 2, 4)]
+    assert {p["total"] for p in pages} == {5} and pages[0]["progress"] == doc["progress"]
     first = doc["recipients"][0]
     assert first["duties"][0]["status"] == "overdue" and first["status"] == "sent"
     assert {r["via_group"] for r in doc["recipients"]} == {None, "Phòng ban chuyên môn xã"}
@@ -62,6 +68,7 @@ def test_tracking_json_and_xlsx(api, demo, issued, frozen_clock):
 def test_tracking_access_and_bad_input(api, demo, issued):
     assert api("mttq").get(f"/api/v1/documents/{issued}/tracking").status_code == 403
     for url, status in [("/api/v1/documents/99999/tracking", 404), ("/api/v1/tracking?page=abc", 422),
+                        (f"/api/v1/documents/{issued}/tracking?per_page=x", 422),
                         ("/api/v1/tracking/units/99999", 404), ("/api/v1/notifications?limit=x", 422)]:
         r = api("vanthu").get(url)
         assert r.status_code == status and {"error", "message"} <= set(r.get_json()), url

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.factories import make_draft, make_user
-from workflow import clock, queries, services
+from workflow import clock, dashboards, queries, services
 from workflow.errors import Conflict, PermissionDenied, ValidationFailed
 from workflow.services import followup
 
@@ -35,6 +35,9 @@ def test_delegation_window(session, commune, submitted, moment, active):
     doc, colleague, _ = submitted
     clock.set_now(moment)
     assert (doc in queries.worklist(session, colleague)) is active
+    # the browser's worklist and its badge decide in SQL, by the same Vietnam day
+    assert ([i.document for i in dashboards.worklist_page(session, colleague).items] == [doc]) is active
+    assert dashboards.worklist_counts(session, colleague)["review"] == int(active)
     assert ("approve" in queries.available_triggers(session, doc, colleague)) is active
     if active:
         entry = services.approve(session, doc, colleague)
@@ -53,6 +56,7 @@ def test_delegate_is_told_and_revocation_ends_it_at_once(session, commune, submi
         followup.revoke_delegation(session, delegation, colleague)
     followup.revoke_delegation(session, delegation, commune["people"]["head"])
     assert doc not in queries.worklist(session, colleague)
+    assert dashboards.worklist_counts(session, colleague)["total"] == 0
     with pytest.raises(PermissionDenied):
         services.approve(session, doc, colleague)
     with pytest.raises(Conflict):

@@ -192,3 +192,31 @@ def test_exports_are_workbooks_with_the_same_rows(session, commune, plan):
 def test_who_may_track_a_document(session, commune, plan, who, allowed):
     user = recipient_user(commune, commune["recipients"][0]) if who == "recipient" else commune["people"][who]
     assert tracking.can_track(session, user, plan) is allowed
+
+
+def test_pages_of_recipients_and_of_documents_follow_the_whole_list(session, commune):
+    more = [make_org(session, f"Thôn thêm {i}", parent=commune["ubnd"], kind="village") for i in range(4)]
+    plans = [issue_plan(session, commune, title=f"Kế hoạch {i}", recipients=commune["recipients"] + more[:i],
+                        deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")]) for i in range(5)]
+    doc = plans[-1]
+    dists = dists_of(session, doc)
+    a, b = commune["recipients"][:2]
+    clock.set_now(at("2026-03-01"))
+    services.acknowledge(session, dists[a.id], recipient_user(commune, a))
+    services.file_report(session, dists[b.id], recipient_user(commune, b), "Quý I")
+    today = date(2026, 4, 1)
+    whole = tracking.document_tracking(session, doc, today)
+    assert whole.total == len(whole.rows) == 7 and whole.per_page is None
+    pages = [tracking.document_tracking(session, doc, today, page=p, per_page=3) for p in (1, 2, 3, 4)]
+    assert [len(p.rows) for p in pages] == [3, 3, 1, 0] and {p.total for p in pages} == {7}
+    assert [r.distribution.id for p in pages for r in p.rows] == [r.distribution.id for r in whole.rows]
+    assert [[(d.duty.id, d.status) for d in r.duties] for p in pages for r in p.rows] == \
+        [[(d.duty.id, d.status) for d in r.duties] for r in whole.rows]
+    assert all(p.progress == whole.progress for p in pages)
+    clerk = commune["people"]["clerk"]
+    everything = tracking.dashboard(session, clerk, today=today, per_page=None)
+    assert everything.total == 5
+    paged = [tracking.dashboard(session, clerk, today=today, page=p, per_page=2) for p in (1, 2, 3, 4)]
+    assert [r.document.id for p in paged for r in p.items] == [r.document.id for r in everything.items]
+    assert [p.total for p in paged] == [5, 5, 5, 5] and paged[-1].items == []
+    assert [r.progress for p in paged for r in p.items] == [r.progress for r in everything.items]

@@ -124,12 +124,26 @@ def _wait_until_writing(app, database_url, timeout=20.0):
     """Return once the issuing request is inside its transaction.
 
     On PostgreSQL the server's statements are watched in pg_stat_activity
-    (the insert of distribution rows); SQLite shows nothing of an open
-    transaction, so there the request is given a fixed head start.
+    (the insert of distribution rows); on SQLite, where a request holds the
+    write lock from its first statement to its commit, a probe that fails to
+    take that lock shows the request inside its transaction (a fixed head
+    start was too long once issuing became fast).
     """
     if not database_url.startswith("postgresql"):
-        time.sleep(0.4)
-        return
+        import sqlite3
+        path = database_url.split(":///", 1)[1]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+            except sqlite3.OperationalError:  # "database is locked": the request is writing
+                return
+            finally:
+                probe.close()
+            time.sleep(0.002)
+        raise AssertionError("the issuing request never started writing")
     from sqlalchemy import text
     deadline = time.monotonic() + timeout
     with app.app_context():

@@ -90,3 +90,32 @@ def test_rows_added_past_the_anchor_are_reported(session, issued):
                     .values(history_head_seq=5))
     session.commit()
     assert "rows 6..6 are not anchored" in verify(session, issued.id)[0]
+
+
+def test_a_row_appended_since_the_document_was_loaded_is_chained_to(app, session, issued):
+    """The anchor is taken from the loaded document; when another transaction appended
+    meanwhile, the compare-and-set misses, the anchor is read afresh and the new row
+    follows the other one (no fork, no 409)."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from models import db
+    first, second = session.execute(select(Distribution.id, Distribution.organization_id)
+                                    .where(Distribution.document_id == issued.id)
+                                    .order_by(Distribution.id)).all()[:2]
+    readers = {d: session.scalars(select(User.id).where(User.organization_id == org)).first()
+               for d, org in (first, second)}
+    loaded = (issued.history_head_seq, issued.history_head_hash)
+    session.commit()
+    with Session(db.engine) as other:
+        services.acknowledge(other, other.get(Distribution, first[0]), other.get(User, readers[first[0]]))
+        other.commit()
+    set_committed_value(issued, "history_head_seq", loaded[0])  # as loaded before the other append
+    set_committed_value(issued, "history_head_hash", loaded[1])
+    entry = services.acknowledge(session, session.get(Distribution, second[0]),
+                                 session.get(User, readers[second[0]]))
+    session.commit()
+    assert entry.status == "acknowledged"
+    session.expire_all()
+    assert issued.history_head_seq == _last_seq(session, issued.id) == 8
+    assert verify(session, issued.id) == []

@@ -1,4 +1,4 @@
-"""Read-side queries of the UI (workflow/dashboards.py), without the browser."""
+"""Read-side queries of the UI (workflow/dashboards.py, workflow/document_page.py), without the browser."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import ReportDuty, db
 from tests.factories import make_draft, run_chain
-from workflow import clock, dashboards, services
+from workflow import clock, dashboards, document_page, services
 
 
 def test_worklist_counts_by_kind(demo):
@@ -31,7 +31,8 @@ def test_last_seen_revision_is_the_one_current_at_the_users_last_act(demo, froze
     frozen_clock(t0)
     doc = make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"]])
     services.submit(db.session, doc, users["chuyenvien"])
-    assert dashboards.last_seen_revision(db.session, doc, users["truongphong"]) is None
+    assert document_page.last_seen_revision(db.session, doc, users["truongphong"]) is None
+    assert document_page.revisions_seen_by(db.session, doc, users["truongphong"])[1] is None
     frozen_clock(t0 + timedelta(hours=1))
     services.transition(db.session, doc, users["truongphong"], "return", comment="Sửa.")
     frozen_clock(t0 + timedelta(hours=2))
@@ -39,8 +40,10 @@ def test_last_seen_revision_is_the_one_current_at_the_users_last_act(demo, froze
         {"organization_id": orgs["binhlu_mttq"].id, "purpose": "t/h"}]})
     services.update_draft(db.session, doc, users["chuyenvien"], data)
     services.submit(db.session, doc, users["chuyenvien"])
-    assert dashboards.last_seen_revision(db.session, doc, users["truongphong"]) == 1
-    assert [r.number for r in dashboards.revisions_of(db.session, doc)] == [1, 2]
+    assert document_page.last_seen_revision(db.session, doc, users["truongphong"]) == 1
+    assert [r.number for r in document_page.revisions_of(db.session, doc)] == [1, 2]
+    revisions, seen = document_page.revisions_seen_by(db.session, doc, users["truongphong"])
+    assert ([r.number for r in revisions], seen) == ([1, 2], 1)
 
 
 def test_distribution_totals(demo, frozen_clock):
@@ -49,18 +52,74 @@ def test_distribution_totals(demo, frozen_clock):
     doc = make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"], orgs["binhlu_ttdv"]],
                      deadlines=[("quý I", "2026-03-01"), ("năm", "2026-12-01")])
     run_chain(db.session, doc)
-    dists = {d.organization_id: d for d in dashboards.distribution_page(
+    dists = {d.organization_id: d for d in document_page.distribution_page(
         db.session, doc, today=clock.local_date()).items}
     mttq = dists[orgs["binhlu_mttq"].id]
     services.file_report(db.session, mttq, users["mttq"], "Muộn.", duty_id=min(
         mttq.duties, key=lambda d: d.due_date).id)
     today = clock.local_date()
-    totals = dashboards.distribution_totals(db.session, doc, today)
+    totals = document_page.distribution_totals(db.session, doc, today)
     statuses = [d.status(today) for d in db.session.scalars(
         select(ReportDuty).where(ReportDuty.document_id == doc.id))]
     assert (totals.recipients, totals.acknowledged, totals.reports_owed) == (2, 1, len(statuses))
     assert (totals.on_time, totals.late, totals.overdue, totals.due) == (
         statuses.count("filed"), statuses.count("late"), statuses.count("overdue"), statuses.count("due"))
     assert totals.late == 1 and totals.overdue == 1
-    overdue = dashboards.distribution_page(db.session, doc, view="overdue", today=clock.local_date())
+    overdue = document_page.distribution_page(db.session, doc, view="overdue", today=clock.local_date())
     assert [d.organization_id for d in overdue.items] == [orgs["binhlu_ttdv"].id]
+
+
+def _walk_down(org) -> set[int]:
+    """The ids of `org`'s issuing body and everything below it, walked in Python."""
+    body = org.issuing_body()
+    if body is None:
+        return {org.id}
+    ids, frontier = {body.id}, [body]
+    while frontier:
+        frontier = [c for o in frontier for c in o.children if c.id not in ids]
+        ids.update(c.id for c in frontier)
+    return ids
+
+
+def test_issuing_scope_is_the_tree_below_the_issuing_body(demo):
+    from models import User
+    from tests.factories import make_org, make_user
+    from workflow import queries
+    loose = make_org(db.session, "Tổ công tác không trực thuộc")
+    nested = make_org(db.session, "Tổ thuộc thôn", parent=make_org(
+        db.session, "Thôn trong xã", parent=demo["organizations"]["binhlu"], kind="village"))
+    people = list(db.session.scalars(select(User))) + [make_user(db.session, loose), make_user(db.session, nested)]
+    db.session.flush()
+    assert {u.organization.issuing_body() is None for u in people} == {True, False}
+    for user in people:
+        assert set(queries.issuing_scope_ids(db.session, user)) == _walk_down(user.organization), user.username
+
+
+def test_history_page_counts_the_whole_history_on_every_page(demo):
+    users, orgs = demo["users"], demo["organizations"]
+    doc = make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"]])
+    run_chain(db.session, doc)
+    whole = document_page.history_page(db.session, doc, per_page=100)
+    assert whole.total == len(whole.items) > 3
+    second = document_page.history_page(db.session, doc, page=2, per_page=2, newest_first=True)
+    assert second.total == whole.total and [h.seq for h in second.items] == [whole.total - 2, whole.total - 3]
+    past = document_page.history_page(db.session, doc, page=50, per_page=2)
+    assert past.items == [] and past.total == whole.total
+
+
+def test_worklist_pages_and_counts_agree(demo):
+    users, orgs = demo["users"], demo["organizations"]
+    for i in range(3):
+        run_chain(db.session, make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"]], title=f"R{i}"),
+                  until="in_review")
+    make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"]], title="D")
+    head = users["truongphong"]
+    page, counts = dashboards.worklist(db.session, head, per_page=2)
+    assert counts == dashboards.worklist_counts(db.session, head) and counts["review"] == counts["total"] == 3
+    assert page.total == 3 and len(page.items) == 2
+    rest, _ = dashboards.worklist(db.session, head, per_page=2, page=2)
+    assert [i.document.title for i in page.items + rest.items] == ["R0", "R1", "R2"]
+    assert dashboards.worklist(db.session, head, kind="sign")[0].total == 0
+    empty, counted = dashboards.worklist(db.session, head, page=9)
+    assert empty.items == [] and counted["review"] == 3
+    assert dashboards.worklist(db.session, users["chuyenvien"], kind="draft")[0].total == 1

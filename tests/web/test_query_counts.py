@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
-from models import User, db
+from models import Document, User, db
 from tests.factories import make_draft, make_org, make_user, run_chain
 
 
@@ -87,3 +87,52 @@ def test_admin_lists_do_not_query_per_row(browser, demo, monkeypatch):
     many = [statements_for(b, "/admin/users"), statements_for(b, "/admin/organizations"),
             statements_for(b, "/admin/groups")]
     assert many == few
+
+
+def test_follow_up_pages_do_not_query_per_row(browser, demo):
+    """The incoming views and the tracking API stay at a fixed number of statements."""
+    issued_plans(demo, 2)
+    pages = {"mttq": ["/inbox?view=unacknowledged", "/inbox?view=due", "/inbox?view=overdue", "/inbox?page=2"],
+             "chuyenvien": ["/?kind=draft", "/api/v1/tracking", "/api/v1/tracking?overdue=1"]}
+    browsers = {user: browser(user) for user in pages}
+    few = {(u, url): statements_for(browsers[u], url) for u, urls in pages.items() for url in urls}
+    issued_plans(demo, 12)
+    many = {(u, url): statements_for(browsers[u], url) for u, urls in pages.items() for url in urls}
+    assert many == few
+
+
+def test_busy_pages_stay_within_six_statements(browser, demo):
+    """The pages people open all day: the worklist, the incoming list, one document's
+    tracking and the dashboard (the login's user load included)."""
+    issued_plans(demo, 3)
+    waiting_plans(demo, 3)
+    doc = db.session.scalars(select(Document.id).where(Document.state == "distributed")).first()
+    pages = {"truongphong": ["/"], "mttq": ["/", "/inbox"],
+             "chuyenvien": [f"/api/v1/documents/{doc}/tracking", "/api/v1/tracking?overdue=1"]}
+    counts = {}
+    for user, urls in pages.items():
+        b = browser(user)
+        for url in urls:
+            b.get(url)
+            with counting() as statements:
+                assert b.get(url).status_code == 200, url
+            counts[user, url] = sum(not s.startswith("BEGIN") for s in statements)  # SQLite's own
+    assert max(counts.values()) <= 6, counts
+
+
+def test_document_views_do_not_query_per_recipient(browser, demo):
+    """The distribution table's filters and the tracking API, on 3 and on 45 recipients."""
+    parent = demo["organizations"]["binhlu"]
+
+    def plan(n):
+        units = [make_org(db.session, f"Đơn vị {n}-{i}", parent=parent, kind="village") for i in range(n)]
+        doc = make_draft(db.session, demo["users"]["chuyenvien"], units, deadlines=[("năm", "2026-01-01")])
+        run_chain(db.session, doc)
+        db.session.commit()
+        return doc
+    small, large = plan(3), plan(45)
+    b = browser("chuyenvien")
+    for suffix in ("?recipients=unacknowledged", "?recipients=overdue", "/tracking", "/tracking?per_page=2&page=2"):
+        urls = [f"/documents/{d.id}{suffix}" if suffix.startswith("?") else f"/api/v1/documents/{d.id}{suffix}"
+                for d in (small, large)]
+        assert statements_for(b, urls[0]) == statements_for(b, urls[1]), suffix

@@ -114,10 +114,12 @@ def dashboard_xlsx():
 
 @api_login_required
 def document_tracking(doc_id: int):
+    page, per_page = _int_arg("page", 1), _int_arg("per_page", 100, high=1000)
     document = tracking.get_tracked_document(db.session, doc_id, actor())
-    result = tracking.document_tracking(db.session, document)
+    result = tracking.document_tracking(db.session, document, page=page, per_page=per_page)
     return jsonify(document=_doc(document), progress=result.progress.as_dict(),
-                   recipients=[_recipient(r) for r in result.rows])
+                   recipients=[_recipient(r) for r in result.rows],
+                   page=result.page, per_page=result.per_page, total=result.total)
 
 
 @api_login_required

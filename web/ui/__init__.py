@@ -14,12 +14,16 @@ def register(app: Flask) -> None:
     from . import context, formatting
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .delegations import bp as delegations_bp
     from .documents import bp as documents_bp
     from .home import bp as home_bp
     from .inbox import bp as inbox_bp
+    from .notifications import bp as notifications_bp
     from .registers import bp as registers_bp
+    from .tracking import bp as tracking_bp
 
-    for blueprint in (auth_bp, home_bp, documents_bp, registers_bp, inbox_bp, admin_bp):
+    for blueprint in (auth_bp, home_bp, documents_bp, registers_bp, inbox_bp, admin_bp,
+                      tracking_bp, notifications_bp, delegations_bp):
         app.register_blueprint(blueprint)
     formatting.init_app(app)
     context.init_app(app)

@@ -12,15 +12,21 @@ from .formatting import locale
 
 
 def nav_counts() -> dict[str, int]:
-    """Badges of the navigation: documents waiting for me, unacknowledged incoming copies."""
+    """Badges of the navigation: documents waiting for me, unacknowledged incoming copies
+    (one statement per request, none when the page already counted them)."""
     if "nav_counts" not in g:
-        user = current_user._get_current_object()
-        g.nav_counts = {
-            "work": dashboards.worklist_counts(db.session, user)["total"],
-            "inbox": dashboards.inbox_counts(db.session, user, clock.local_date(),
-                                             ("unacknowledged",))["unacknowledged"],
-        }
+        remember_nav_counts(dashboards.badge_counts(db.session, current_user._get_current_object(),
+                                                    clock.local_date(), bell=True))
     return g.nav_counts
+
+
+def remember_nav_counts(counts: dict) -> None:
+    """Let the navigation reuse what a page counted with `dashboards.badge_counts` (the
+    worklist and the unacknowledged incoming copies included; the bell's unread count
+    too when counted, for `unread_notifications`)."""
+    g.nav_counts = {"work": counts["work"]["total"], "inbox": counts["inbox"]["unacknowledged"]}
+    if "bell" in counts:
+        g.unread_notifications = counts["bell"]["unread"]
 
 
 def has_endpoint(name: str) -> bool:

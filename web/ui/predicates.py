@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models import Distribution, Document, Report, User
-from workflow import permissions
+from workflow import permissions, registry
 
 ISSUED_STATES = ("distributed", "reported")
 
@@ -20,7 +20,13 @@ def can_create_draft(user: User) -> bool:
 
 
 def can_edit_draft(session: Session, user: User, document: Document) -> bool:
-    """The definition's `edit` permission for the document's state (the author of a draft)."""
+    """The definition's `edit` permission for the document's state (the author of a draft).
+
+    A state in which nobody may edit answers at once, without resolving who the user is
+    for the document (which reads the distributions of an issued one).
+    """
+    if not registry.get(document.workflow).permissions.get(document.state, {}).get("edit"):
+        return False
     return permissions.can_edit(session, user, document)
 
 

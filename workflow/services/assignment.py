@@ -10,14 +10,78 @@ from ..definitions import Definition, StepDef
 from ..errors import ValidationFailed
 
 
-def _subtree_ids(session: Session, root: Organization) -> list[int]:
-    """Ids of `root` and every organization below it (breadth first)."""
-    ids, frontier = [root.id], [root.id]
-    while frontier:
-        frontier = list(session.scalars(select(Organization.id).where(Organization.parent_id.in_(frontier))))
-        frontier = [i for i in frontier if i not in ids]
-        ids.extend(frontier)
-    return ids
+def _subtree(root_id: int):
+    """A recursive CTE of the ids of organization `root_id` and every organization below it."""
+    org = Organization.__table__
+    tree = select(org.c.id).where(org.c.id == root_id).cte("subtree", recursive=True)
+    child = org.alias("subtree_child")
+    return tree.union(select(child.c.id).join(tree, child.c.parent_id == tree.c.id))
+
+
+class _Scope:
+    """The organizations a step may pick from and their active users (id, roles, position),
+    read once per scope and shared by the steps of a chain."""
+
+    def __init__(self, session: Session, document: Document, within: str):
+        self.session = session
+        if within == "drafting_unit":
+            self.root_id, self.tree = document.drafting_unit.id, None
+            orgs = [self.root_id]
+        else:
+            self.root_id = document.issuer.id
+            self.tree = _subtree(self.root_id)
+            orgs = select(self.tree.c.id)
+        self.users = session.execute(
+            select(User.id, User.roles, User.position)
+            .where(User.organization_id.in_(orgs), User.active.is_(True)).order_by(User.id)).all()
+
+    def holds(self, organization_id: int) -> bool:
+        """True when `organization_id` lies in the scope."""
+        if self.tree is None:
+            return organization_id == self.root_id
+        found = select(self.tree.c.id).where(self.tree.c.id == organization_id)
+        return self.session.scalar(found) is not None
+
+
+def _fits(step: StepDef, document: Document, user_id: int, roles, position: str) -> bool:
+    if user_id == document.author_id and step.kind != "issue":
+        return False
+    if step.role and step.role not in (roles or []):
+        return False
+    return not step.positions or position in step.positions
+
+
+def _pick(session: Session, document: Document, step: StepDef, scope: _Scope) -> User | int:
+    """The chosen signer (a `User`) or the id of the user the rule picks in `scope`."""
+    signer = document.signer
+    if step.kind == "sign" and signer is not None \
+            and _fits(step, document, signer.id, signer.roles, signer.position) \
+            and scope.holds(signer.organization_id):
+        return signer
+    for position in step.positions or (None,):
+        for user_id, roles, user_position in scope.users:
+            if _fits(step, document, user_id, roles, user_position) \
+                    and (position is None or user_position == position):
+                return user_id
+    raise ValidationFailed(f"Không tìm thấy người thực hiện bước “{step.label}”.",
+                           code="no_assignee")
+
+
+def resolve_chain(session: Session, document: Document, steps: list[StepDef]) -> list[User]:
+    """The user who acts on each of `steps` for `document` (see `resolve_assignee`).
+
+    Each scope (the drafting unit, the issuing body's subtree) is read once,
+    in one statement, and the chosen users are loaded together.
+    """
+    scopes: dict[str, _Scope] = {}
+    picks = []
+    for step in steps:
+        if step.within not in scopes:
+            scopes[step.within] = _Scope(session, document, step.within)
+        picks.append(_pick(session, document, step, scopes[step.within]))
+    wanted = {p for p in picks if isinstance(p, int)}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))} if wanted else {}
+    return [p if isinstance(p, User) else users[p] for p in picks]
 
 
 def resolve_assignee(session: Session, document: Document, step: StepDef) -> User:
@@ -28,27 +92,7 @@ def resolve_assignee(session: Session, document: Document, step: StepDef) -> Use
     (the drafting unit, or the issuing body and the units under it) with the
     role and one of the positions the step names.
     """
-    root = document.drafting_unit if step.within == "drafting_unit" else document.issuer
-    scope = [root.id] if step.within == "drafting_unit" else _subtree_ids(session, root)
-    candidates = list(session.scalars(
-        select(User).where(User.organization_id.in_(scope), User.active.is_(True)).order_by(User.id)))
-
-    def fits(user: User) -> bool:
-        if user.id == document.author_id and step.kind != "issue":
-            return False
-        if step.role and step.role not in (user.roles or []):
-            return False
-        return not step.positions or user.position in step.positions
-
-    if step.kind == "sign" and document.signer is not None and fits(document.signer) \
-            and document.signer.organization_id in scope:
-        return document.signer
-    for position in step.positions or (None,):
-        for user in candidates:
-            if fits(user) and (position is None or user.position == position):
-                return user
-    raise ValidationFailed(f"Không tìm thấy người thực hiện bước “{step.label}”.",
-                           code="no_assignee")
+    return resolve_chain(session, document, [step])[0]
 
 
 def signature_block(definition: Definition, signer: User) -> tuple[list[str], str]:

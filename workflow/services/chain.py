@@ -13,7 +13,7 @@ from ..guards import GuardContext
 from ..events import emit
 from ..history import record
 from ..machine import check, fire
-from .assignment import resolve_assignee, signature_block
+from .assignment import resolve_chain, signature_block
 
 MAX_COMMENT = 4000
 
@@ -26,11 +26,16 @@ def ensure_version(document: Document, expected_version: int | None) -> None:
 
 def context(session: Session, document: Document, actor: User, *, comment: str = "",
             now: datetime | None = None) -> GuardContext:
-    """The guard context for `actor` acting on `document` now."""
+    """The guard context for `actor` acting on `document` now.
+
+    The actor's active delegations are read only if a guard needs them (when
+    the actor is not the assignee it checks).
+    """
     from .delegation import active_delegations
+    now = now or clock.now()
     return GuardContext(document=document, actor=actor, definition=registry.get(document.workflow),
-                        now=now or clock.now(), comment=comment or "",
-                        extra={"delegations": active_delegations(session, actor, now or clock.now())})
+                        now=now, comment=comment or "",
+                        load_delegations=lambda: active_delegations(session, actor, now))
 
 
 def begin(session: Session, document: Document, actor: User, comment: str,
@@ -38,6 +43,18 @@ def begin(session: Session, document: Document, actor: User, comment: str,
     """Common start of a chain action: version check, comment check, guard context."""
     ensure_version(document, expected_version)
     return context(session, document, actor, comment=_check_comment(comment), now=now or clock.now())
+
+
+def point_at(session: Session, document: Document, step: ApprovalStep | None) -> None:
+    """Make `step` (already flushed, or None) the document's current step.
+
+    Sets the column, so that it is written in the same UPDATE as the document's
+    other changes, and lets the relationship load again from it (from the
+    identity map, without a statement) instead of assigning it, which would
+    cost a separate post-update.
+    """
+    document.current_step_id = step.id if step is not None else None
+    session.expire(document, ["current_step"])
 
 
 def decide(step: ApprovalStep, decision: str, actor: User, now: datetime, comment: str) -> None:
@@ -69,15 +86,16 @@ def submit(session: Session, document: Document, actor: User, *, comment: str = 
     comment, now = ctx.comment, ctx.now
     check(ctx, "submit")
     with session.no_autoflush:
-        assignees = [resolve_assignee(session, document, s) for s in ctx.definition.chain]
-    source, dest = fire(ctx, "submit")
-    document.chain_round += 1
-    steps = [ApprovalStep(document=document, round=document.chain_round, position=i, key=s.key,
+        assignees = resolve_chain(session, document, ctx.definition.chain)
+    chain_round = document.chain_round + 1
+    steps = [ApprovalStep(document=document, round=chain_round, position=i, key=s.key,
                           label=s.label, kind=s.kind, assignee=who)
              for i, (s, who) in enumerate(zip(ctx.definition.chain, assignees))]
     session.add_all(steps)
-    session.flush()
-    document.current_step = steps[0]
+    session.flush()  # the steps get their ids; the document is written once, below
+    source, dest = fire(ctx, "submit")
+    document.chain_round = chain_round
+    point_at(session, document, steps[0])
     document.updated_at = now
     entry = record(session, document, actor, "submit", source, dest, now, comment=comment, step=steps[0])
     session.flush()
@@ -85,10 +103,10 @@ def submit(session: Session, document: Document, actor: User, *, comment: str = 
     return entry
 
 
-def _advance(document: Document, step: ApprovalStep) -> None:
+def _advance(session: Session, document: Document, step: ApprovalStep) -> None:
     chain = document.chain()
     later = [s for s in chain if s.position > step.position]
-    document.current_step = later[0] if later else None
+    point_at(session, document, later[0] if later else None)
 
 
 def approve(session: Session, document: Document, actor: User, *, comment: str = "",
@@ -103,7 +121,7 @@ def approve(session: Session, document: Document, actor: User, *, comment: str =
     step = document.current_step
     source, dest = fire(ctx, "approve")
     decide(step, "approved", actor, now, comment)
-    _advance(document, step)
+    _advance(session, document, step)
     document.updated_at = now
     entry = record(session, document, actor, "approve", source, dest, now, comment=comment,
                    step=step, on_behalf_of=_on_behalf(step, actor))
@@ -124,7 +142,7 @@ def return_to_drafter(session: Session, document: Document, actor: User, *, comm
     source, dest = fire(ctx, "return")
     if step is not None:
         decide(step, "returned", actor, now, comment)
-    document.current_step = None
+    point_at(session, document, None)
     document.updated_at = now
     entry = record(session, document, actor, "return", source, dest, now, comment=comment, step=step)
     session.flush()
@@ -152,7 +170,7 @@ def sign(session: Session, document: Document, actor: User, *, comment: str = ""
     document.signer_authority, document.signer_position = authority, position
     document.signer_name = actor.full_name
     decide(step, "signed", actor, now, comment)
-    _advance(document, step)
+    _advance(session, document, step)
     document.updated_at = now
     entry = record(session, document, actor, "sign", source, dest, now, comment=comment,
                    step=step, on_behalf_of=on_behalf)

@@ -137,8 +137,10 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
     document.sections = data.sections
     org_ids = {r["organization_id"] for r in data.recipients if r["organization_id"]}
     group_ids = {r["group_id"] for r in data.recipients if r["group_id"]}
-    orgs = {o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(org_ids)))}
-    groups = {g.id: g for g in session.scalars(select(RecipientGroup).where(RecipientGroup.id.in_(group_ids)))}
+    orgs = {o.id: o for o in session.scalars(
+        select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
+    groups = {g.id: g for g in session.scalars(
+        select(RecipientGroup).where(RecipientGroup.id.in_(group_ids)))} if group_ids else {}
     missing = [f"organization {i}" for i in org_ids - set(orgs)] + \
               [f"group {i}" for i in group_ids - set(groups)]
     if missing:
@@ -149,10 +151,13 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
                           group=groups.get(r["group_id"]), purpose=r["purpose"])
         for i, r in enumerate(data.recipients)]
     unit_ids = {u for d in data.report_deadlines for u in d["unit_ids"]}
-    units = {o.id: o for o in session.scalars(select(Organization).where(Organization.id.in_(unit_ids)))}
-    for obligation in list(getattr(document, "obligations", []) or []):
+    units = {o.id: o for o in session.scalars(
+        select(Organization).where(Organization.id.in_(unit_ids)))} if unit_ids else {}
+    replaced = list(getattr(document, "obligations", []) or [])
+    for obligation in replaced:
         session.delete(obligation)
-    session.flush()
+    if replaced:
+        session.flush()
     for d in data.report_deadlines:
         session.add(ReportingObligation(document=document, period=d["period"], due_date=d["due"],
                                         units=[units[u] for u in d["unit_ids"] if u in units]))
@@ -191,10 +196,11 @@ def create_draft(session: Session, author: User, data: DraftInput, *, now: datet
         archive=data.archive or ["VT", author.organization.abbreviation or "VP"],
         created_at=now, updated_at=now)
     session.add(document)
-    _apply_content(session, document, data)
+    with session.no_autoflush:  # one INSERT per table once the content is complete
+        _apply_content(session, document, data)
+        session.add(_snapshot(document, author, now))
     session.flush()
-    session.add(_snapshot(document, author, now))
-    record(session, document, author, "create", "", document.state, now)
+    record(session, document, author, "create", "", document.state, now, first=True)
     session.flush()
     return document
 

@@ -22,7 +22,7 @@ from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, Va
 from ..events import emit, subscribe
 from ..history import record
 from .delegation import delegate as _delegate
-from .issuing import ACTION_PURPOSES
+from .issuing import create_duties
 
 DELEGABLE_ROLES = ("signer", "reviewer", "format_checker")
 RECURRENCES = (1, 3, 6, 12)
@@ -74,24 +74,6 @@ def _targets(session: Session, document: Document, recipients) -> list[tuple[int
     return list(seen.values())
 
 
-def _duties_for(session: Session, document: Document, rows, since: date) -> int:
-    """Report duties for new distributions: the obligations still to come at `since`."""
-    obligations = session.scalars(
-        select(ReportingObligation).where(ReportingObligation.document_id == document.id,
-                                          ReportingObligation.due_date >= since)
-        .options(selectinload(ReportingObligation.units)))
-    duties = []
-    for obligation in obligations:
-        named = {u.id for u in obligation.units}
-        for dist_id, org_id, purpose in rows:
-            if (org_id in named) if named else (purpose in ACTION_PURPOSES):
-                duties.append({"obligation_id": obligation.id, "distribution_id": dist_id,
-                               "document_id": document.id, "due_date": obligation.due_date})
-    if duties:
-        session.execute(insert(ReportDuty), duties)
-    return len(duties)
-
-
 def send_again(session: Session, document: Document, actor: User, recipients: list[dict], *,
                now: datetime | None = None) -> list[Distribution]:
     """Send an issued document to recipients not yet on its list (gửi bổ sung).
@@ -120,7 +102,7 @@ def send_again(session: Session, document: Document, actor: User, recipients: li
           "status": "sent", "sent_at": now, "version": 1, "added_after_issue": True,
           "sent_by_id": actor.id} for org, purpose, via in targets]).all()
     if document.state == "distributed":
-        _duties_for(session, document, rows, clock.local_date(now))
+        create_duties(session, document, [r[0] for r in rows], due_from=clock.local_date(now))
     added = list(session.scalars(select(Distribution).where(Distribution.id.in_([r[0] for r in rows]))
                                  .order_by(Distribution.id)))
     document.updated_at = now

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from models import POSITIONS, Organization, RecipientGroup, User, db
-from workflow import dashboards, registry
+from workflow import directory, registry
 from workflow.errors import NotFound, PermissionDenied, ValidationFailed
 from workflow.guards import GUARDS
 from workflow.services import admin as admin_services
@@ -72,7 +72,7 @@ def index():
 def organizations():
     """The organizations, filtered and paginated."""
     q = (request.args.get("q") or "").strip()[:100]
-    page = dashboards.organizations_page(db.session, q=q, page=page_arg())
+    page = directory.organizations_page(db.session, q=q, page=page_arg())
     return render_template("admin/organizations.html", page=page, q=q)
 
 
@@ -95,7 +95,7 @@ def organization_form(org_id: int | None = None):
 
 def groups():
     """Every recipient group with its number of members."""
-    return render_template("admin/groups.html", rows=dashboards.groups_with_counts(db.session))
+    return render_template("admin/groups.html", rows=directory.groups_with_counts(db.session))
 
 
 def group_form(group_id: int | None = None):
@@ -120,7 +120,7 @@ def group_form(group_id: int | None = None):
 def users():
     """The users, filtered and paginated."""
     q = (request.args.get("q") or "").strip()[:100]
-    page = dashboards.users_page(db.session, q=q, page=page_arg())
+    page = directory.users_page(db.session, q=q, page=page_arg())
     return render_template("admin/users.html", page=page, q=q)
 
 

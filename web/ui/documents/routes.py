@@ -6,9 +6,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import login_required
 
 from models import Document, db
-from workflow import clock, dashboards, queries, registry, services
+from workflow import clock, dashboards, directory, document_page, queries, registry, services
 from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
+from workflow.paging import Page
 
 from ...auth import actor
 from ..context import page_arg
@@ -41,12 +42,12 @@ def index():
     page = page_arg()
     items, total = queries.list_documents(db.session, actor(), state=state, q=q or None,
                                           page=page, per_page=20)
-    return render_template("documents/list.html", page=dashboards.Page(items, total, page, 20),
+    return render_template("documents/list.html", page=Page(items, total, page, 20),
                            q=q, state=state, states=_state_choices())
 
 
 def _prepare(form: DraftForm) -> DraftForm:
-    orgs, groups = dashboards.directory(db.session)
+    orgs, groups = directory.directory(db.session)
     issuers = [o for o in actor().organization.ancestors() if o.issues_documents]
     form.set_choices(orgs, groups, issuers)
     return form
@@ -124,8 +125,7 @@ def show(doc_id: int):
     document = queries.get_document(session, doc_id, user)
     record_access(session, user, document, "view", request.remote_addr or "")
     triggers = queries.available_triggers(session, document, user)
-    revisions = dashboards.revisions_of(session, document)
-    seen = dashboards.last_seen_revision(session, document, user)
+    revisions, seen = document_page.revisions_seen_by(session, document, user)
     changes = None
     if seen and revisions and seen < revisions[-1].number and user.id != document.author_id:
         changes = (seen, revisions[-1].number,
@@ -135,8 +135,8 @@ def show(doc_id: int):
         "definition": registry.get(document.workflow), "preview": presenters.preview_of(session, document),
         "obligations": queries.obligations_of(session, document),
         "returned": dashboards.last_returns(session, [document.id]).get(document.id)
-        if document.chain_round else None,
-        "history": dashboards.history_page(session, document, per_page=8, newest_first=True),
+        if document.chain_round and document.state == "draft" else None,
+        "history": document_page.history_page(session, document, per_page=8, newest_first=True),
         "earlier_rounds": sorted({s.round for s in document.steps if s.round != document.chain_round}),
         "can_edit": can_edit_draft(session, user, document),
         "forms": {t: TransitionForm(trigger=t, version=document.version, formdata=None) for t in triggers},
@@ -144,14 +144,13 @@ def show(doc_id: int):
     if "sign" in triggers:
         context["final_signature"] = presenters.final_signature(document, user)
     if "issue" in triggers:
-        context["next_number"] = dashboards.next_number_preview(session, document, today.year)
+        context["next_number"] = document_page.next_number_preview(session, document, today.year)
     if document.state in ISSUED:
         view = request.args.get("recipients", "all")
-        view = view if view in dashboards.RECIPIENT_VIEWS else "all"
-        context.update(recipients_view=view,
-                       totals=dashboards.distribution_totals(session, document, today),
-                       distributions=dashboards.distribution_page(
-                           session, document, view=view, today=today, page=page_arg("rpage")))
+        view = view if view in document_page.RECIPIENT_VIEWS else "all"
+        totals = document_page.distribution_totals(session, document, today)
+        context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
+            session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
     return render_template("documents/show.html", **context)
 
 
@@ -177,7 +176,7 @@ def transition(doc_id: int):
 def diff(doc_id: int):
     """Compare any two revisions of the document (default: the last two)."""
     document = queries.get_document(db.session, doc_id, actor())
-    revisions = dashboards.revisions_of(db.session, document)
+    revisions = document_page.revisions_of(db.session, document)
     numbers = [r.number for r in revisions]
     newest = numbers[-1] if numbers else 0
     new = request.args.get("b", type=int, default=newest)
@@ -193,7 +192,7 @@ def diff(doc_id: int):
 def history(doc_id: int):
     """The whole history of the document, oldest first, paginated."""
     document = queries.get_document(db.session, doc_id, actor())
-    page = dashboards.history_page(db.session, document, page=page_arg(), per_page=50)
+    page = document_page.history_page(db.session, document, page=page_arg(), per_page=50)
     return render_template("documents/history.html", document=document, page=page)
 
 

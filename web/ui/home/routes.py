@@ -8,7 +8,7 @@ from models import db
 from workflow import clock, dashboards
 
 from ...auth import actor
-from ..context import page_arg
+from ..context import page_arg, remember_nav_counts
 
 bp = Blueprint("home", __name__)
 
@@ -20,13 +20,14 @@ def index():
     kind = request.args.get("kind")
     kind = kind if kind in dashboards.WORK_KINDS else None
     days = current_app.config.get("REMIND_DAYS_BEFORE", 3)
+    counts = dashboards.badge_counts(db.session, user, today, work=False, due_days=days, bell=True)
+    work, counts["work"] = dashboards.worklist(db.session, user, kind=kind, page=page_arg(), today=today)
+    remember_nav_counts(counts)
     return render_template(
-        "home/index.html", kind=kind, days=days,
-        counts=dashboards.worklist_counts(db.session, user),
-        work=dashboards.worklist_page(db.session, user, kind=kind, page=page_arg()),
-        due=dashboards.due_widgets(db.session, user, today, days),
+        "home/index.html", kind=kind, days=days, counts=counts["work"], work=work,
+        due=dashboards.due_widgets(db.session, user, today, days, totals=counts["reports"]),
         followed=dashboards.followed_overdue(db.session, user, today),
-        inbox=dashboards.inbox_counts(db.session, user, today, ("unacknowledged",)))
+        inbox=counts["inbox"])
 
 
 bp.add_url_rule("/", "index", index)

@@ -15,7 +15,7 @@ from workflow.errors import NotFound, PermissionDenied
 
 from ...auth import actor
 from ..auth.routes import safe_next
-from ..context import page_arg
+from ..context import page_arg, remember_nav_counts
 from ..documents.presenters import preview_of
 from ..predicates import (can_acknowledge, can_file_report, can_read_report, can_refuse,
                           is_recipient_of)
@@ -36,9 +36,12 @@ def index():
     user, today = actor(), clock.local_date()
     view = request.args.get("view", "all")
     view = view if view in dashboards.INBOX_VIEWS else "all"
-    page = dashboards.inbox_page(db.session, user, view=view, today=today, page=page_arg())
-    return render_template("inbox/list.html", page=page, view=view,
-                           counts=dashboards.inbox_counts(db.session, user, today),
+    counts = dashboards.badge_counts(db.session, user, today, inbox_views=dashboards.INBOX_VIEWS,
+                                     bell=True)
+    remember_nav_counts(counts)
+    page = dashboards.inbox_page(db.session, user, view=view, today=today, page=page_arg(),
+                                 total=counts["inbox"][view])
+    return render_template("inbox/list.html", page=page, view=view, counts=counts["inbox"],
                            can_acknowledge=can_acknowledge, form=AcknowledgeForm())
 
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from workflow.dashboards import RegisterRow
+from workflow.registers import RegisterRow
 
 from ..formatting import vn_date
 

@@ -7,7 +7,7 @@ from flask_login import login_required
 from unidecode import unidecode
 
 from models import Organization, db
-from workflow import clock, dashboards
+from workflow import clock, registers
 from workflow.errors import PermissionDenied
 
 from ...auth import actor
@@ -24,7 +24,7 @@ def _scope() -> tuple[Organization, list[Organization], int]:
     user = actor()
     if not can_view_register(user):
         raise PermissionDenied(_("Only clerks can read the outgoing register."))
-    bodies = dashboards.register_bodies(db.session, user)
+    bodies = registers.register_bodies(db.session, user)
     if not bodies:
         raise PermissionDenied(_("Your unit belongs to no issuing body."))
     chosen = request.args.get("issuer", type=int)
@@ -36,7 +36,7 @@ def _scope() -> tuple[Organization, list[Organization], int]:
 def _all_rows(body: Organization, year: int):
     page = 1
     while True:
-        batch = dashboards.outgoing_register(db.session, body.id, year, page=page, per_page=EXPORT_BATCH)
+        batch = registers.outgoing_register(db.session, body.id, year, page=page, per_page=EXPORT_BATCH)
         yield from batch.items
         if not batch.has_next:
             return
@@ -47,9 +47,9 @@ def _all_rows(body: Organization, year: int):
 def outgoing():
     """The outgoing register (sổ văn bản đi) with the columns of Phụ lục IV."""
     body, bodies, year = _scope()
-    years = sorted(set(dashboards.register_years(db.session, body.id)) | {clock.local_date().year},
+    years = sorted(set(registers.register_years(db.session, body.id)) | {clock.local_date().year},
                    reverse=True)
-    page = dashboards.outgoing_register(db.session, body.id, year, page=page_arg())
+    page = registers.outgoing_register(db.session, body.id, year, page=page_arg())
     return render_template("registers/outgoing.html", body=body, bodies=bodies, year=year,
                            years=years, page=page, columns=COLUMNS)
 
