@@ -5,11 +5,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from workflow.registers import RegisterRow
+from workflow.tracking_export import workbook
 
 from ..formatting import vn_date
 
@@ -47,23 +44,5 @@ def to_csv(rows: Iterable[RegisterRow]) -> Iterator[str]:
 
 def to_xlsx(rows: Iterable[RegisterRow], title: str) -> bytes:
     """An XLSX workbook with a title line, the column headings and one row per document."""
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = "Sổ văn bản đi"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(COLUMNS)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for row in rows:
-        sheet.append(register_cells(row))
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for line in sheet.iter_rows(min_row=3):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook("Sổ văn bản đi", title, list(zip(COLUMNS, WIDTHS)),
+                    (register_cells(row) for row in rows))
