@@ -99,6 +99,30 @@ def _mapping(imported: dict) -> dict:
     return mapping
 
 
+def _has_id(match) -> bool:
+    return isinstance(match, dict) and isinstance(match.get("id"), int) and not isinstance(match["id"], bool)
+
+
+def _well_formed(imported) -> bool:
+    """True when the import sent back by the confirm page has the shape `_mapping` and
+    `documents_io.draft_payload` read: the browser holds it in a hidden field and may
+    send anything back. (The values themselves are checked by `parse_draft_input`.)"""
+    if not isinstance(imported, dict):
+        return False
+    recipients = imported.get("recipients")
+    deadlines = imported.get("report_deadlines") or []
+    matches = imported.get("report_deadline_matches") or []
+    return (isinstance(recipients, list) and isinstance(deadlines, list) and isinstance(matches, list)
+            and all(isinstance(r, dict) and isinstance(r.get("name"), str)
+                    and (r.get("match") is None or (_has_id(r["match"])
+                                                    and r["match"].get("kind") in ("group", "organization")))
+                    for r in recipients)
+            and all(isinstance(d, dict) and "period" in d and "due" in d for d in deadlines)
+            and all(isinstance(m, list) and all(not x or _has_id(x) for x in m) for m in matches)
+            and all(isinstance(imported.get(key) or "", str) for key in ("doc_type", "doc_type_name"))
+            and isinstance(imported.get("archive") or [], list))
+
+
 @login_required
 def import_confirm():
     """Create the draft from a confirmed import and open it for editing."""
@@ -108,8 +132,9 @@ def import_confirm():
         raise ValidationFailed(_("The import form was incomplete; please upload the file again."))
     try:
         imported = json.loads(form.payload.data or "")
-        assert isinstance(imported, dict) and isinstance(imported.get("recipients"), list)
-    except (ValueError, AssertionError):
+    except ValueError:
+        imported = None
+    if not _well_formed(imported):
         raise ValidationFailed(_("The import form was incomplete; please upload the file again."))
     payload = documents_io.draft_payload(imported, _mapping(imported))
     payload["title"] = form.title.data

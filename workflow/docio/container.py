@@ -1,11 +1,12 @@
 """Turn uploaded bytes into a flat list of lines, safely.
 
 A .docx is a zip: its central directory is checked for sizes and ratios
-before anything is decompressed, then only ``word/document.xml`` is parsed,
-with lxml, entity resolution off. Text files are read as published (UTF-8,
-Markdown ``**bold**`` markers dropped). Either way the result is a list of
-:class:`Line`, one per non-empty paragraph, with table-cell and formatting
-hints when the source has them.
+before anything is decompressed, a macro-enabled package (.docm) is refused,
+then only ``word/document.xml`` is parsed, with lxml, entity resolution off;
+one that declares a DTD (Word never writes one) is refused. Text files are
+read as published (UTF-8, Markdown ``**bold**`` markers dropped). Either way
+the result is a list of :class:`Line`, one per non-empty paragraph, with
+table-cell and formatting hints when the source has them.
 """
 
 import io
@@ -21,6 +22,7 @@ from .errors import ImportRejected
 MAX_MEMBERS = 2000
 MAX_UNCOMPRESSED_TOTAL = 200 * 1024 * 1024
 MAX_DOCUMENT_XML = 64 * 1024 * 1024
+MAX_CONTENT_TYPES = 1024 * 1024
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # members smaller than this are never called bombs
 
@@ -105,7 +107,7 @@ def text_lines(text: str) -> list[Line]:
 
 
 def docx_xml(data: bytes) -> bytes:
-    """Return ``word/document.xml`` from a .docx after the zip-bomb checks."""
+    """Return ``word/document.xml`` from a .docx after the zip-bomb and macro checks."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -122,6 +124,8 @@ def docx_xml(data: bytes) -> bytes:
                 raise ImportRejected("zip_bomb")
         if total > MAX_UNCOMPRESSED_TOTAL:
             raise ImportRejected("zip_bomb")
+        if _has_macros(archive, infos):
+            raise ImportRejected("unsafe_content")
         try:
             info = archive.getinfo("word/document.xml")
         except KeyError:
@@ -139,6 +143,19 @@ def docx_xml(data: bytes) -> bytes:
         return xml
 
 
+def _has_macros(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bool:
+    """True for a macro-enabled package: a VBA part, or a macro content type declared."""
+    if any(info.filename.lower().endswith("vbaproject.bin") for info in infos):
+        return True
+    try:
+        with archive.open("[Content_Types].xml") as member:
+            types = member.read(MAX_CONTENT_TYPES)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError):
+        return False
+    return b"macroenabled" in types.lower()
+
+
 def docx_lines(data: bytes) -> list[Line]:
     """Read a .docx into lines: body paragraphs and table cells in reading order."""
     xml = docx_xml(data)
@@ -146,6 +163,8 @@ def docx_lines(data: bytes) -> list[Line]:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError:
         raise ImportRejected("corrupt_file") from None
+    if root.getroottree().docinfo.doctype:
+        raise ImportRejected("unsafe_content")
     body = root.find(W + "body")
     if body is None:
         raise ImportRejected("corrupt_file")

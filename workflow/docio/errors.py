@@ -8,6 +8,8 @@ MESSAGES = {
     "too_large": "Tệp vượt quá dung lượng cho phép.",
     "no_recipients": "Không tìm thấy phần “Nơi nhận” trong văn bản.",
     "empty": "Văn bản không có nội dung.",
+    "unsafe_content": ("Tệp chứa macro hoặc khai báo XML (DTD) không an toàn; hãy lưu lại thành tệp "
+                       ".docx thông thường rồi tải lên."),
 }
 
 
@@ -15,7 +17,8 @@ class ImportRejected(Exception):
     """A file that cannot be imported as a document.
 
     ``code`` is a stable English slug (``unsupported_format``, ``corrupt_file``,
-    ``zip_bomb``, ``too_large``, ``no_recipients``, ``empty``) for programs;
+    ``zip_bomb``, ``unsafe_content``, ``too_large``, ``no_recipients``,
+    ``empty``) for programs;
     ``message`` is a Vietnamese sentence to show the user.
     """
 

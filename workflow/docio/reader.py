@@ -39,7 +39,7 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BY
     ``data`` may be a .docx (zip) or published UTF-8 text; ``filename`` only
     words errors. Returns the dict described in :func:`parse_lines`. Raises
     :class:`ImportRejected` with code ``too_large``, ``unsupported_format``,
-    ``corrupt_file``, ``zip_bomb``, ``empty`` or ``no_recipients``.
+    ``corrupt_file``, ``zip_bomb``, ``unsafe_content``, ``empty`` or ``no_recipients``.
     """
     kind, text = sniff(data, filename, max_bytes)
     if kind == "docx":

@@ -32,8 +32,12 @@ def delegate(session: Session, delegator: User, delegate_user: User, starts_on: 
         raise PermissionDenied("Chỉ người thẩm định hoặc người ký mới được ủy quyền.")
     if delegate_user.id == delegator.id:
         raise ValidationFailed("Không thể ủy quyền cho chính mình.")
-    if ends_on < starts_on or ends_on < clock.local_date():
-        raise ValidationFailed("Khoảng thời gian ủy quyền không hợp lệ.")
+    if ends_on < starts_on:
+        raise ValidationFailed("Khoảng thời gian ủy quyền không hợp lệ: ngày kết thúc trước ngày bắt đầu.",
+                               details={"ends_on": "Trước ngày bắt đầu."})
+    if ends_on < clock.local_date():
+        raise ValidationFailed("Khoảng thời gian ủy quyền không hợp lệ: ngày kết thúc đã qua.",
+                               details={"ends_on": "Đã qua."})
     body = delegator.organization.issuing_body()
     if body is None or not delegate_user.organization.is_within(body):
         raise ValidationFailed("Người được ủy quyền phải cùng cơ quan.")
