@@ -141,10 +141,10 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
         select(Organization).where(Organization.id.in_(org_ids)))} if org_ids else {}
     groups = {g.id: g for g in session.scalars(
         select(RecipientGroup).where(RecipientGroup.id.in_(group_ids)))} if group_ids else {}
-    missing = [f"organization {i}" for i in org_ids - set(orgs)] + \
-              [f"group {i}" for i in group_ids - set(groups)]
+    missing = [f"đơn vị số {i}" for i in org_ids - set(orgs)] + \
+              [f"nhóm số {i}" for i in group_ids - set(groups)]
     if missing:
-        raise ValidationFailed("Nơi nhận không tồn tại: " + ", ".join(sorted(missing)) + ".",
+        raise ValidationFailed("Nơi nhận không tồn tại: " + "; ".join(sorted(missing)) + ".",
                                code="unknown_recipient")
     document.recipients = [
         DocumentRecipient(position=i, organization=orgs.get(r["organization_id"]),
