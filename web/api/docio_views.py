@@ -10,7 +10,7 @@ from models import db
 from workflow import documents_io, queries, services
 from workflow.access_log import record_access
 from workflow.docio import ImportRejected
-from workflow.errors import ValidationFailed
+from workflow.errors import PermissionDenied, ValidationFailed
 
 from ..auth import actor
 from ..errors import json_error
@@ -55,7 +55,10 @@ class _TooLarge(ValidationFailed):
 
 @api_login_required
 def import_file():
-    """Read an uploaded file; answer what was extracted and how recipients matched."""
+    """Read an uploaded file; answer what was extracted and how recipients matched
+    (drafters only, as the import page)."""
+    if not actor().has_role("drafter"):
+        raise PermissionDenied("Bạn không có quyền soạn thảo văn bản.")
     return jsonify(_read())
 
 
@@ -70,6 +73,8 @@ def import_draft():
     imported = _read()
     try:
         mapping = {int(k): v for k, v in json.loads(request.form.get("mapping") or "{}").items()}
+        if not all(v is None or isinstance(v, dict) for v in mapping.values()):
+            raise ValueError("a mapping value is neither an object nor null")
     except (ValueError, AttributeError):
         raise ValidationFailed("mapping phải là JSON {chỉ số: {organization_id|group_id: id} | null}.")
     missing = [r["name"] for i, r in enumerate(imported["recipients"])
