@@ -101,10 +101,10 @@ def issue_raw(conn, world: dict, doc_id: int, docx: bytes, *, copy: bool) -> flo
                           " sent_at, refused_reason, version, added_after_issue) FROM STDIN") as cp:
                 for i, org in zip(ids, orgs):
                     cp.write_row((i, doc_id, org, "t/h", group, "sent", at, "", 1, False))
-            with cur.copy("COPY report_duty (obligation_id, distribution_id, document_id, due_date, reminder_count,"
-                          " escalation_count) FROM STDIN") as cp:
-                for i in ids:
-                    cp.write_row((obligation, i, doc_id, due, 0, 0))
+            with cur.copy("COPY report_duty (obligation_id, distribution_id, document_id, organization_id, due_date,"
+                          " reminder_count, escalation_count) FROM STDIN") as cp:
+                for i, org in zip(ids, orgs):
+                    cp.write_row((obligation, i, doc_id, org, due, 0, 0))
         else:
             cur.executemany("INSERT INTO distribution (document_id, organization_id, purpose, via_group_id, status,"
                             " sent_at, refused_reason, version, added_after_issue) VALUES (%s,%s,'t/h',%s,'sent',%s,"
@@ -114,9 +114,9 @@ def issue_raw(conn, world: dict, doc_id: int, docx: bytes, *, copy: bool) -> flo
                 ids.append(cur.fetchone()[0])
                 if not cur.nextset():
                     break
-            cur.executemany("INSERT INTO report_duty (obligation_id, distribution_id, document_id, due_date,"
-                            " reminder_count, escalation_count) VALUES (%s,%s,%s,%s,0,0)",
-                            [(obligation, i, doc_id, due) for i in ids])
+            cur.executemany("INSERT INTO report_duty (obligation_id, distribution_id, document_id, organization_id,"
+                            " due_date, reminder_count, escalation_count) VALUES (%s,%s,%s,%s,%s,0,0)",
+                            [(obligation, i, doc_id, org, due) for i, org in zip(ids, orgs)])
         cur.execute("INSERT INTO issued_file (document_id, file_name, sha256, size, data, created_at) "
                     "VALUES (%s,%s,%s,%s,%s,%s)", (doc_id, f"{number:02d}-KH-UBND.docx", sha, len(docx), docx, at))
         payload = json.dumps([doc_id, seq + 1, clerk, None, "issue", "signed", "distributed", "", None,

@@ -9,6 +9,7 @@ from .document import (ApprovalStep, Document, DocumentRecipient, DocumentRevisi
 from .distribution import Distribution
 from .history import HistoryEntry
 from .report import Report, ReportDuty, ReportingObligation, obligation_units
+from .progress import DocumentProgress
 from .numbering import NumberSequence
 from .delegation import Delegation
 from .issued_file import IssuedFile
@@ -24,5 +25,5 @@ __all__ = [
     "HistoryEntry", "Report", "ReportDuty", "ReportingObligation", "obligation_units",
     "NumberSequence", "Delegation", "IssuedFile",
 ]
-__all__ += ["Notification", "Reminder", "REMINDER_KINDS"]
+__all__ += ["Notification", "Reminder", "REMINDER_KINDS", "DocumentProgress"]
 from .access_log import AccessLog, ACCESS_ACTIONS  # noqa: E402

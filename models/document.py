@@ -36,7 +36,8 @@ class Document(Base):
 
     __tablename__ = "document"
     __table_args__ = (
-        Index("ix_document_current_step_id", "current_step_id"),
+        # what the worklist reads of a document waiting at a step, from the index alone
+        Index("ix_document_current_step_id", "current_step_id", "state", "chain_round", "updated_at", "id"),
         Index("ix_document_author_id_state", "author_id", "state"),
         Index("ix_document_drafting_unit_id_id", "drafting_unit_id", "id"),
     )
@@ -167,7 +168,7 @@ class ApprovalStep(Base):
 
     __tablename__ = "approval_step"
     __table_args__ = (
-        Index("ix_approval_step_pending_assignee_id", "assignee_id",
+        Index("ix_approval_step_pending_assignee_id", "assignee_id", "id", "kind",
               postgresql_where=text("decision = 'pending'"), sqlite_where=text("decision = 'pending'")),
         Index("ix_approval_step_assignee_id_document_id", "assignee_id", "document_id"),
         Index("ix_approval_step_decided_by_id_document_id", "decided_by_id", "document_id"),

@@ -36,6 +36,9 @@ class ReportingObligation(Base):
     """
 
     __tablename__ = "reporting_obligation"
+    __table_args__ = (Index("ix_reporting_obligation_unfiled_document_id", "document_id", "due_date",
+                            "unfiled_count", postgresql_where=text("unfiled_count > 0"),
+                            sqlite_where=text("unfiled_count > 0")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
@@ -45,6 +48,8 @@ class ReportingObligation(Base):
     series_until: Mapped[Optional[date]] = mapped_column(Date)
     previous_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("reporting_obligation.id", ondelete="SET NULL"), unique=True)
+    # Duties of this obligation not filed yet, kept by `workflow.progress`.
+    unfiled_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     document: Mapped[Document] = relationship(backref="obligations")
     units: Mapped[list[Organization]] = relationship(secondary=obligation_units)
@@ -54,7 +59,9 @@ class ReportDuty(Base):
     """One recipient's duty to file one obligation's report (made at issue).
 
     `reminder_count` counts the reminders sent to the recipient unit and
-    `escalation_count` those sent to the sender (đôn đốc).
+    `escalation_count` those sent to the sender (đôn đốc). `organization_id`
+    is the distribution's recipient, copied so that a unit's unfiled reports
+    are found by one index.
     """
 
     __tablename__ = "report_duty"
@@ -62,12 +69,16 @@ class ReportDuty(Base):
                       Index("ix_report_duty_unfiled_document_id", "document_id", "due_date",
                             postgresql_where=text("filed_at IS NULL"), sqlite_where=text("filed_at IS NULL")),
                       Index("ix_report_duty_unfiled_distribution_id", "distribution_id", "due_date",
-                            postgresql_where=text("filed_at IS NULL"), sqlite_where=text("filed_at IS NULL")))
+                            postgresql_where=text("filed_at IS NULL"), sqlite_where=text("filed_at IS NULL")),
+                      Index("ix_report_duty_unfiled_organization_id", "organization_id", "due_date",
+                            "distribution_id", postgresql_where=text("filed_at IS NULL"),
+                            sqlite_where=text("filed_at IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("reporting_obligation.id", ondelete="CASCADE"), index=True)
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distribution.id", ondelete="CASCADE"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     due_date: Mapped[date] = mapped_column(Date, index=True)
     filed_at: Mapped[Optional[datetime]]
     reminder_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, select, true, union_all
+from sqlalchemy import and_, case, exists, func, or_, select, true, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import ApprovalStep, Delegation, Distribution, Document, Notification, ReportDuty, User
+from models import (ApprovalStep, Delegation, Distribution, Document, DocumentProgress, Notification, ReportDuty,
+                    User)
 
 from .directory import directory  # noqa: F401  (the recipient choices of several forms)
 from .paging import Page, offset
@@ -90,20 +91,16 @@ def _inbox_counts(user: User, today: date, views: tuple[str, ...]) -> list:
     if "unacknowledged" in views:
         parts.append(select(func.count().label("unacknowledged"))
                      .where(mine, Distribution.status == "sent").subquery("unacknowledged"))
-    if "due" in views or "overdue" in views:
-        unfiled = select(func.min(ReportDuty.due_date).label("first"), func.max(ReportDuty.due_date).label("last")) \
-            .join(Distribution, Distribution.id == ReportDuty.distribution_id) \
-            .where(mine, ReportDuty.filed_at.is_(None)).group_by(ReportDuty.distribution_id).subquery()
-        parts.append(select(func.count().filter(unfiled.c.last >= today).label("due"),
-                            func.count().filter(unfiled.c.first < today).label("overdue")).subquery("owing"))
+    copies = func.count(ReportDuty.distribution_id.distinct())
+    for view, when in (("due", ReportDuty.due_date >= today), ("overdue", ReportDuty.due_date < today)):
+        if view in views:  # copies with a report still owed due from today on, or overdue
+            parts.append(select(copies.label(view)).where(*_unfiled_of(user), when).subquery(f"owing_{view}"))
     return parts
 
 
 def _unfiled_of(user: User):
-    return [ReportDuty.filed_at.is_(None),
-            ReportDuty.distribution_id.in_(select(Distribution.id).where(
-                Distribution.organization_id == user.organization_id,
-                Distribution.status != "refused"))]
+    """The reports the user's organization still owes (a refusal drops those it owed)."""
+    return [ReportDuty.organization_id == user.organization_id, ReportDuty.filed_at.is_(None)]
 
 
 def _report_counts(user: User, today: date, days: int):
@@ -154,6 +151,25 @@ def badge_counts(session: Session, user: User, today: date, *, work: bool = True
     if work:
         answer["work"]["total"] = sum(answer["work"][k] for k in WORK_KINDS)
     return answer
+
+
+def nav_columns(user: User, today: date) -> list:
+    """The navigation's badges as labelled scalar subqueries, for a page to read them with
+    a statement of its own: the documents waiting for the user (`nav_work`), the copies of
+    the user's organization not acknowledged (`nav_inbox`) and the unread notifications
+    (`nav_bell`), counted as `badge_counts` counts them; `nav_counts_of` reads them back."""
+    waiting = _waiting(user, today)
+    work = func.count().filter(or_(*[_work_kind(waiting, k) for k in WORK_KINDS]))
+    return [select(work).select_from(waiting).scalar_subquery().label("nav_work"),
+            select(func.count()).where(Distribution.organization_id == user.organization_id,
+                                       Distribution.status == "sent").scalar_subquery().label("nav_inbox"),
+            select(_bell(user).c.unread).scalar_subquery().label("nav_bell")]
+
+
+def nav_counts_of(row) -> dict:
+    """The `nav_columns` of a result row, shaped as `badge_counts` answers them."""
+    return {"work": {"total": int(row["nav_work"] or 0)}, "inbox": {"unacknowledged": int(row["nav_inbox"] or 0)},
+            "bell": {"unread": int(row["nav_bell"] or 0)}}
 
 
 def worklist_counts(session: Session, user: User, today: date | None = None) -> dict[str, int]:
@@ -272,29 +288,26 @@ def due_widgets(session: Session, user: User, today: date, days: int, *, limit: 
     return widgets
 
 
-def followed_ids(user: User):
-    """A SELECT of the ids of the documents the user follows on the home page: written
-    by them, with a step they hold or decided, or (a head) drafted by their unit (an id
-    may come more than once: use it with IN)."""
-    ids = [select(Document.id).where(Document.author_id == user.id),
-           select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == user.id),
-           select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id)]
-    if user.position in HEAD_POSITIONS:
-        ids.append(select(Document.id).where(Document.drafting_unit_id == user.organization_id))
-    return union_all(*ids)
-
-
 def followed_overdue(session: Session, user: User, today: date, *, limit: int = 8) -> list[tuple[Document, int]]:
     """Issued documents the user follows (author, chain member, head of the drafting
-    unit; every document for an admin) with how many recipients' reports are overdue."""
-    n = func.count()
-    late = select(ReportDuty.document_id, n.label("n")) \
-        .where(ReportDuty.filed_at.is_(None), ReportDuty.due_date < today)
-    if not user.is_admin:
-        late = late.where(ReportDuty.document_id.in_(followed_ids(user)))
-    late = late.group_by(ReportDuty.document_id).order_by(n.desc(), ReportDuty.document_id).limit(limit).subquery()
-    query = select(Document, late.c.n).join(late, late.c.document_id == Document.id) \
-        .order_by(late.c.n.desc(), Document.id)
+    unit; every document for an admin) with how many recipients' reports are overdue,
+    most first (then as the tracking dashboard orders them), from their counters."""
+    from .tracking import ranked_progress
+    p = DocumentProgress.__table__
+    where = []
+    if not user.is_admin:  # each set read from one index
+        arms = [p.c.author_id == user.id,
+                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == user.id)),
+                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id))]
+        if user.position in HEAD_POSITIONS:
+            arms.append(p.c.document_id.in_(select(Document.id).where(
+                Document.drafting_unit_id == user.organization_id)))
+        where.append(or_(*arms))
+    late = ranked_progress(today, where, overdue_only=True, limit=limit)
+    late = select(late).order_by(late.c.overdue.desc(), late.c.next_due, late.c.issued_at.desc(), late.c.id.desc()) \
+        .limit(limit).subquery("late")
+    query = select(Document, late.c.overdue).join(late, late.c.id == Document.id) \
+        .order_by(late.c.overdue.desc(), late.c.next_due, late.c.issued_at.desc(), late.c.id.desc())
     return [(doc, n) for doc, n in session.execute(query.options(joinedload(Document.issuer)))]
 
 

@@ -9,41 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, exists, func, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import case, exists, func, literal, select, union, union_all
+from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (Distribution, Document, DocumentRevision, HistoryEntry, NumberSequence,
-                    ReportDuty, User)
-from models.report import VN_OFFSET
+from models import (ApprovalStep, Distribution, Document, DocumentProgress, DocumentRecipient, DocumentRevision,
+                    HistoryEntry, NumberSequence, Organization, RecipientGroup, ReportDuty, ReportingObligation,
+                    User)
 
+from . import progress
 from .paging import Page, offset
 
 # --- the distribution table of a document -------------------------------------------
 
 RECIPIENT_VIEWS = ("all", "unacknowledged", "overdue")
-
-
-class vn_day(FunctionElement):
-    """The Vietnam calendar day of a naive-UTC timestamp, in SQL (as `ReportDuty.status`
-    judges a filing: on the day it was in Vietnam)."""
-
-    type = Date()
-    inherit_cache = True
-
-
-_VN_HOURS = int(VN_OFFSET.total_seconds() // 3600)
-
-
-@compiles(vn_day)
-def _vn_day(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '{_VN_HOURS} hours') AS DATE)"
-
-
-@compiles(vn_day, "sqlite")
-def _vn_day_sqlite(element, compiler, **kw):
-    return f"DATE({compiler.process(element.clauses, **kw)}, '+{_VN_HOURS} hours')"
 
 
 @dataclass
@@ -82,23 +61,39 @@ def _has_overdue(today: date):
 
 def distribution_totals(session: Session, document: Document, today: date) -> DistributionTotals:
     """Recipients, acknowledgements and reports (on time, late, overdue, due) of a
-    document, in one statement."""
-    status, filed, due = Distribution.status, ReportDuty.filed_at, ReportDuty.due_date
-    copies = select(func.count().label("recipients"),
-                    func.count().filter(status == "acknowledged").label("acknowledged"),
-                    func.count().filter(status == "refused").label("refused"),
-                    func.count().filter(status == "sent").label("unacknowledged_recipients")) \
-        .where(Distribution.document_id == document.id).subquery()
-    duties = select(func.count(ReportDuty.id).label("reports_owed"),
-                    func.count(ReportDuty.id).filter(filed.isnot(None), vn_day(filed) <= due).label("on_time"),
-                    func.count(ReportDuty.id).filter(filed.isnot(None), vn_day(filed) > due).label("late"),
-                    func.count(ReportDuty.id).filter(filed.is_(None), due < today).label("overdue"),
-                    func.count(ReportDuty.id).filter(filed.is_(None), due >= today).label("due"),
-                    func.count(ReportDuty.distribution_id.distinct()).filter(filed.is_(None), due < today)
-                    .label("overdue_recipients")) \
-        .where(ReportDuty.document_id == document.id).subquery()
-    row = session.execute(select(copies, duties).select_from(copies.join(duties, true()))).one()._mapping
-    return DistributionTotals(**{key: int(value or 0) for key, value in row.items()})
+    document, from its counters (`DocumentProgress`), in one statement."""
+    row = session.execute(totals_query(document.id, today)).one_or_none()
+    return totals_of(row._mapping if row is not None else {})
+
+
+def totals_query(document_id: int, today: date):
+    """The SELECT behind `distribution_totals` (one row, none before issue)."""
+    p = DocumentProgress.__table__
+    return select(*_totals_columns(p, today)).where(p.c.document_id == document_id)
+
+
+def _totals_columns(p, today: date) -> list:
+    o, duty = ReportingObligation.__table__, ReportDuty.__table__
+    overdue = progress.overdue_expression(p, today)
+    late_obligations = select(func.count()).where(o.c.document_id == p.c.document_id, o.c.unfiled_count > 0,
+                                                  o.c.due_date < today).scalar_subquery()
+    # A recipient owes one report per obligation: with one obligation overdue, one per recipient.
+    late_units = select(func.count(duty.c.distribution_id.distinct())).where(
+        duty.c.document_id == p.c.document_id, duty.c.filed_at.is_(None), duty.c.due_date < today).scalar_subquery()
+    return [p.c.recipients, p.c.acknowledged, p.c.refused, p.c.reports_owed, p.c.filed, p.c.late, p.c.unfiled,
+            overdue.label("overdue"),
+            case((late_obligations <= 1, overdue), else_=late_units).label("overdue_recipients")]
+
+
+def totals_of(row) -> DistributionTotals:
+    """The `DistributionTotals` of a row of `totals_query` (all zero for an empty one)."""
+    n = {key: int(row.get(key) or 0) for key in ("recipients", "acknowledged", "refused", "reports_owed", "filed",
+                                                 "late", "unfiled", "overdue", "overdue_recipients")}
+    return DistributionTotals(
+        recipients=n["recipients"], acknowledged=n["acknowledged"], refused=n["refused"],
+        reports_owed=n["reports_owed"], on_time=n["filed"] - n["late"], late=n["late"], overdue=n["overdue"],
+        due=n["unfiled"] - n["overdue"], unacknowledged_recipients=n["recipients"] - n["acknowledged"] - n["refused"],
+        overdue_recipients=n["overdue_recipients"])
 
 
 def distribution_page(session: Session, document: Document, *, view: str = "all", today: date,
@@ -188,3 +183,123 @@ def next_number_preview(session: Session, document: Document, year: int) -> int:
     last = session.scalar(select(NumberSequence.last_number).where(
         NumberSequence.series == f"org-{document.issuer_id}", NumberSequence.year == year))
     return (last or 0) + 1
+
+
+# --- sending again ----------------------------------------------------------------------
+
+def send_again_choices(session: Session, document: Document) -> tuple[list, list]:
+    """Who the document may still be sent to: the units without a copy (not its issuer)
+    and every group, by name, as rows with `id` and `name` (one statement)."""
+    org, group = Organization.__table__, RecipientGroup.__table__
+    has_copy = exists().where(Distribution.document_id == document.id, Distribution.organization_id == org.c.id)
+    orgs = select(literal("o").label("kind"), org.c.id, org.c.name).where(~has_copy, org.c.id != document.issuer_id)
+    groups = select(literal("g").label("kind"), group.c.id, group.c.name)
+    both = union_all(groups, orgs).subquery()
+    rows = session.execute(select(both).order_by(both.c.kind, both.c.name, both.c.id)).all()
+    return [r for r in rows if r.kind == "o"], [r for r in rows if r.kind == "g"]
+
+
+# --- the page's own statements ------------------------------------------------------------
+
+@dataclass
+class DocumentHead:
+    """The document with what the page shows of one row: how many revisions there are and
+    the latest one, the one the user last saw, the distribution's totals (issued
+    documents), and the `extra` columns the caller asked for (the navigation's badges)."""
+
+    document: Document
+    revision_count: int
+    latest_revision: int | None
+    seen_revision: int | None
+    totals: DistributionTotals | None
+    extra: dict
+
+
+def load_document(session: Session, doc_id: int, user: User, today: date, *, extra=()) -> DocumentHead:
+    """Load a document the user may view (its chain and people, as `queries.get_document`
+    does, but not its recipient lines: see `side_lists`) with the page's one-row figures
+    and the `extra` labelled columns, in one statement; raise `NotFound` or
+    `PermissionDenied`."""
+    from .errors import NotFound, PermissionDenied
+    from .permissions import can_view
+    p = DocumentProgress.__table__
+    mine = DocumentRevision.document_id == Document.id
+    last_act = select(func.max(HistoryEntry.created_at)).where(
+        HistoryEntry.document_id == Document.id, HistoryEntry.actor_id == user.id,
+        HistoryEntry.trigger != "create").correlate(Document).scalar_subquery()
+    figures = [
+        select(func.count()).where(mine).correlate(Document).scalar_subquery().label("revision_count"),
+        select(func.max(DocumentRevision.number)).where(mine).correlate(Document).scalar_subquery()
+        .label("latest_revision"),
+        select(func.max(DocumentRevision.number)).where(mine, DocumentRevision.created_at <= last_act)
+        .correlate(Document).scalar_subquery().label("seen_revision"),
+        p.c.document_id.label("progress_id"), *_totals_columns(p, today)]
+    rows = session.execute(
+        select(Document, *figures, *extra).outerjoin(p, p.c.document_id == Document.id)
+        .where(Document.id == doc_id).options(*_head_options())).unique().all()
+    if not rows:
+        raise NotFound("Không tìm thấy văn bản.")
+    row = rows[0]._mapping
+    document = row[Document]
+    if not can_view(session, user, document):
+        raise PermissionDenied("Bạn không có quyền xem văn bản này.")
+    return DocumentHead(document, int(row["revision_count"] or 0), row["latest_revision"], row["seen_revision"],
+                        totals_of(row) if row["progress_id"] is not None else None,
+                        {c.key: row[c.key] for c in extra})
+
+
+def _head_options() -> list:
+    """`queries.document_options` but the recipient lines (`side_lists` reads them)."""
+    return [joinedload(Document.issuer), joinedload(Document.drafting_unit), joinedload(Document.author),
+            joinedload(Document.current_step).joinedload(ApprovalStep.assignee),
+            joinedload(Document.steps).joinedload(ApprovalStep.assignee),
+            joinedload(Document.steps).joinedload(ApprovalStep.decided_by)]
+
+
+@dataclass
+class SideLists:
+    """The document page's short lists: Nơi nhận, the reports asked for, the latest history."""
+
+    recipients: list[DocumentRecipient]
+    obligations: list[ReportingObligation]
+    history: Page
+
+
+def side_lists(session: Session, document: Document, *, history_size: int = 8) -> SideLists:
+    """The document's recipient lines (also set on `document.recipients`), its reporting
+    obligations with their named units, and its `history_size` latest history entries with
+    the number of all of them, in one statement: the three lists are numbered and joined
+    on their numbers, so row i holds the i-th of each (as many rows as the longest)."""
+    def numbered(entity, order, *more):
+        return select(entity, func.row_number().over(order_by=order).label("rn"), *more) \
+            .where(entity.document_id == document.id).subquery()
+    r = numbered(DocumentRecipient, (DocumentRecipient.position, DocumentRecipient.id))
+    o = numbered(ReportingObligation, (ReportingObligation.due_date, ReportingObligation.id))
+    every = numbered(HistoryEntry, HistoryEntry.seq.desc(), func.count().over().label("total"))
+    h = select(every).where(every.c.rn <= history_size).subquery()
+    n = union(select(r.c.rn), select(o.c.rn), select(h.c.rn)).subquery()
+    line, obligation, entry = (aliased(DocumentRecipient, r), aliased(ReportingObligation, o),
+                               aliased(HistoryEntry, h))
+    rows = session.execute(
+        select(n.c.rn, line, obligation, entry, h.c.total).select_from(n)
+        .outerjoin(r, r.c.rn == n.c.rn).outerjoin(o, o.c.rn == n.c.rn).outerjoin(h, h.c.rn == n.c.rn)
+        .options(joinedload(line.organization), joinedload(line.group), joinedload(obligation.units),
+                 joinedload(entry.actor), joinedload(entry.on_behalf_of))
+        .order_by(n.c.rn)).unique().all()
+    lists: tuple[dict, dict, dict] = ({}, {}, {})
+    for row in rows:
+        for found, items in zip(row[1:4], lists):
+            if found is not None:
+                items.setdefault(id(found), found)
+    recipients, obligations, history = (list(items.values()) for items in lists)
+    set_committed_value(document, "recipients", recipients)
+    total = next((row.total for row in rows if row.total is not None), 0)
+    return SideLists(recipients, obligations, Page(history, int(total), 1, history_size))
+
+
+def revisions_numbered(session: Session, document: Document, numbers: list[int]) -> dict[int, DocumentRevision]:
+    """Some revisions of the document by number, with their authors."""
+    return {r.number: r for r in session.scalars(
+        select(DocumentRevision).where(DocumentRevision.document_id == document.id,
+                                       DocumentRevision.number.in_(numbers))
+        .options(joinedload(DocumentRevision.author)))}

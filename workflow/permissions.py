@@ -15,8 +15,9 @@ from . import clock, registry
 HEAD_POSITIONS = ("Trưởng phòng", "Phó Trưởng phòng")
 
 
-def principals(session: Session, user: User, document: Document) -> set[str]:
-    """The principals `user` is for `document` (author, chain_member, recipient, …)."""
+def principals(session: Session, user: User, document: Document, *, recipient: bool = True) -> set[str]:
+    """The principals `user` is for `document` (author, chain_member, recipient, …);
+    `recipient=False` leaves out the one that needs a query (see `is_recipient`)."""
     found: set[str] = set()
     if user.is_admin:
         found.add("admin")
@@ -34,20 +35,27 @@ def principals(session: Session, user: User, document: Document) -> set[str]:
             found.add("chain_member")
     if user.organization.is_within(document.issuer):
         found.add("issuer_member")
-    if document.state in ("distributed", "reported"):
-        hit = session.scalar(select(Distribution.id).where(
-            Distribution.document_id == document.id,
-            Distribution.organization_id == user.organization_id).limit(1))
-        if hit is not None:
-            found.add("recipient")
+    if recipient and is_recipient(session, user, document):
+        found.add("recipient")
     return found
+
+
+def is_recipient(session: Session, user: User, document: Document) -> bool:
+    """True when the issued `document` was sent to the user's organization (one query)."""
+    if document.state not in ("distributed", "reported"):
+        return False
+    return session.scalar(select(Distribution.id).where(
+        Distribution.document_id == document.id,
+        Distribution.organization_id == user.organization_id).limit(1)) is not None
 
 
 def can(session: Session, user: User, action: str, document: Document) -> bool:
     """True when `user` may `action` (view, edit, comment) `document` now."""
     definition = registry.get(document.workflow)
-    allowed = definition.permissions.get(document.state, {}).get(action, ())
-    return bool(principals(session, user, document) & set(allowed))
+    allowed = set(definition.permissions.get(document.state, {}).get(action, ()))
+    if principals(session, user, document, recipient=False) & allowed:
+        return True  # (without asking whether the user's unit received it)
+    return "recipient" in allowed and is_recipient(session, user, document)
 
 
 def can_view(session: Session, user: User, document: Document) -> bool:

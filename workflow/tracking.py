@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sqlalchemy import case, exists, func, or_, select, true
+from sqlalchemy import case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models import Distribution, Document, Organization, Report, ReportDuty, User, fold
+from models import Distribution, Document, DocumentProgress, Organization, ReportDuty, User, fold
 
-from . import clock
+from . import clock, progress
 from .errors import NotFound
 from .paging import Page, offset
-from .tracking_access import ISSUED, can_track, get_tracked_document, scope_condition  # noqa: F401
+from .tracking_access import (ISSUED, can_track, get_tracked_document, progress_scope_condition,  # noqa: F401
+                              scope_condition)
 
 __all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status",
            "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking",
@@ -138,23 +139,15 @@ class DocumentTracking:
 
 
 def _progress(session: Session, document: Document, today: date) -> Progress:
-    """The document's totals over every recipient and report, in one statement."""
-    status, filed, due = Distribution.status, ReportDuty.filed_at, ReportDuty.due_date
-    reported = exists().where(Report.duty_id == ReportDuty.id)
-    on_time = exists().where(Report.duty_id == ReportDuty.id, Report.late.is_(False))
-    copies = select(func.count().label("recipients"),
-                    func.count().filter(status == "acknowledged").label("acknowledged"),
-                    func.count().filter(status == "refused").label("refused")) \
-        .where(Distribution.document_id == document.id).subquery()
-    duties = select(func.count(ReportDuty.id).label("reports_owed"),
-                    func.count(ReportDuty.id).filter(filed.isnot(None)).label("filed"),
-                    func.count(ReportDuty.id).filter(filed.isnot(None), reported, ~on_time).label("late"),
-                    func.count(ReportDuty.id).filter(filed.is_(None), due < today).label("overdue"),
-                    func.min(due).filter(filed.is_(None)).label("next_due")) \
-        .where(ReportDuty.document_id == document.id).subquery()
-    row = session.execute(select(copies, duties).select_from(copies.join(duties, true()))).one()._mapping
-    return Progress(**{k: int(v or 0) for k, v in row.items() if k != "next_due"},
-                    next_due=_as_date(row["next_due"]))
+    """The document's totals over every recipient and report: its counters (one statement)."""
+    p = DocumentProgress.__table__
+    row = session.execute(select(p.c.recipients, p.c.acknowledged, p.c.refused, p.c.reports_owed, p.c.filed,
+                                 p.c.late, progress.overdue_expression(p, today).label("overdue"), p.c.next_due)
+                          .where(p.c.document_id == document.id)).one_or_none()
+    if row is None:
+        return Progress()
+    return Progress(**{k: int(v or 0) for k, v in row._mapping.items() if k != "next_due"},
+                    next_due=_as_date(row.next_due))
 
 
 def document_tracking(session: Session, document: Document, today: date | None = None, *,
@@ -219,67 +212,72 @@ def dashboard(session: Session, user: User, *, today: date | None = None, q: str
     overdue first, then by the next report due (`per_page=None` for all).
 
     `q` matches title and number ignoring diacritics; `overdue_only` keeps the
-    documents with a missing report. One statement: the documents are ranked by
-    their unfiled reports (and counted) first, then only the page's are counted up.
+    documents with a missing report. One statement, read from the documents'
+    counters (`DocumentProgress`): the page's documents are taken in order from
+    the ranking indexes (`ranked_progress`), the total is counted alongside.
     """
     today = today or clock.local_date()
-    where = [scope_condition(session, user)]
-    for word in fold(q or "").split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(Document.search_text.like(f"%{escaped}%", escape="\\"))
-    unfiled = select(ReportDuty.document_id.label("doc_id"), func.min(ReportDuty.due_date).label("next_due"),
-                     func.count().filter(ReportDuty.due_date < today).label("overdue")) \
-        .where(ReportDuty.filed_at.is_(None))
-    if overdue_only:  # the earliest unfiled report of such a document is an overdue one
-        unfiled = unfiled.where(ReportDuty.due_date < today)
-    unfiled = unfiled.group_by(ReportDuty.document_id).subquery("unfiled")
-    ranked = select(Document.id, Document.issued_at, func.coalesce(unfiled.c.overdue, 0).label("overdue"),
-                    unfiled.c.next_due, func.count().over().label("total")) \
-        .join(unfiled, unfiled.c.doc_id == Document.id, isouter=not overdue_only).where(*where)
-    ranked = ranked.order_by(*_dashboard_order(ranked.selected_columns))
+    p = DocumentProgress.__table__
+    where = [progress_scope_condition(user)]
+    words = fold(q or "").split()[:8]
+    if words:
+        likes = [Document.search_text.like(f"%{_escaped(w)}%", escape="\\") for w in words]
+        where.append(p.c.document_id.in_(select(Document.id).where(*likes)))
+    limit = offset(page, per_page) + per_page if per_page else None
+    ranked = ranked_progress(today, where, overdue_only=overdue_only, limit=limit)
+    ranked = select(ranked).order_by(*_dashboard_order(ranked.c))
     if per_page:
         ranked = ranked.limit(per_page).offset(offset(page, per_page))
-    ranked = ranked.cte("ranked")
-    dists, duties = _page_counts(ranked)
+    ranked = ranked.subquery("ranked")
+    counted = select(func.count()).select_from(p).where(*where, *([p.c.next_due < today] if overdue_only else []))
     rows = session.execute(
-        select(Document, ranked.c.total, ranked.c.overdue, ranked.c.next_due, dists.c.recipients,
-               dists.c.acknowledged, dists.c.refused, duties.c.owed, duties.c.filed, duties.c.late)
-        .join(ranked, ranked.c.id == Document.id).outerjoin(dists, dists.c.doc_id == Document.id)
-        .outerjoin(duties, duties.c.doc_id == Document.id).options(joinedload(Document.issuer))
-        .order_by(*_dashboard_order(ranked.c))).all()
+        select(Document, counted.scalar_subquery().label("total"), ranked.c.overdue, p.c.next_due,
+               p.c.recipients, p.c.acknowledged, p.c.refused, p.c.reports_owed, p.c.filed, p.c.late)
+        .join(ranked, ranked.c.id == Document.id).join(p, p.c.document_id == Document.id)
+        .options(joinedload(Document.issuer)).order_by(*_dashboard_order(ranked.c))).all()
     total = rows[0].total if rows else 0
     if not rows and per_page and page > 1:
-        total = session.scalar(select(func.count()).select_from(
-            select(Document.id).join(unfiled, unfiled.c.doc_id == Document.id, isouter=not overdue_only)
-            .where(*where).subquery()))
+        total = session.scalar(counted)
     items = [DocumentProgressRow(row.Document, Progress(
-        recipients=int(row.recipients or 0), acknowledged=int(row.acknowledged or 0),
-        refused=int(row.refused or 0), reports_owed=int(row.owed or 0), filed=int(row.filed or 0),
-        late=int(row.late or 0), overdue=int(row.overdue or 0), next_due=_as_date(row.next_due)))
-        for row in rows]
+        recipients=row.recipients, acknowledged=row.acknowledged, refused=row.refused,
+        reports_owed=row.reports_owed, filed=row.filed, late=row.late, overdue=int(row.overdue or 0),
+        next_due=_as_date(row.next_due))) for row in rows]
     return Page(items, total, page, per_page or max(total, 1))
+
+
+def ranked_progress(today: date, where: list, *, overdue_only: bool = False, limit: int | None = None):
+    """A subquery of the progress rows matching `where` (id, issued_at, next_due and the
+    number of reports `overdue` on `today`), the first `limit` of each part in dashboard
+    order: those all of whose owed reports are overdue (read in order from the
+    `unfiled` ranking index), those with reports both overdue and still to come (a
+    few: their overdue count is summed from their obligations), and unless
+    `overdue_only` those with nothing overdue (from the `next_due` ranking index)."""
+    p = DocumentProgress.__table__
+    keys = [p.c.document_id.label("id"), p.c.issued_at, p.c.next_due]
+
+    def part(conditions, overdue, order):
+        query = select(*keys, overdue.label("overdue")).where(*where, *conditions).order_by(*order)
+        return select(query.limit(limit).subquery() if limit else query.subquery())
+    newest = [p.c.issued_at.desc(), p.c.document_id.desc()]
+    past = part([p.c.unfiled > 0, p.c.last_due < today], p.c.unfiled, [p.c.unfiled.desc(), p.c.next_due, *newest])
+    mixed_overdue = progress.overdue_expression(p, today)
+    mixed = part([p.c.unfiled > 0, p.c.last_due >= today, p.c.next_due < today], mixed_overdue,
+                 [mixed_overdue.desc(), p.c.next_due, *newest])
+    parts = [past, mixed]
+    if not overdue_only:
+        parts.append(part([or_(p.c.next_due.is_(None), p.c.next_due >= today)], literal(0),
+                          [p.c.next_due.asc().nulls_last(), *newest]))
+    return union_all(*parts).subquery("ranking")
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _dashboard_order(c) -> list:
     """Overdue first (most first), then by the next report due, the newest issued first."""
     return [case((c.overdue > 0, 0), else_=1), c.overdue.desc(), case((c.next_due.is_(None), 1), else_=0),
             c.next_due, c.issued_at.desc(), c.id.desc()]
-
-
-def _page_counts(ranked):
-    """Acknowledgements and reports of the ranked documents only (two grouped subqueries)."""
-    page_ids = select(ranked.c.id)
-    dists = select(Distribution.document_id.label("doc_id"), func.count().label("recipients"),
-                   func.count().filter(Distribution.status == "acknowledged").label("acknowledged"),
-                   func.count().filter(Distribution.status == "refused").label("refused")) \
-        .where(Distribution.document_id.in_(page_ids)).group_by(Distribution.document_id).subquery("dists")
-    on_time = exists().where(Report.duty_id == ReportDuty.id, Report.late.is_(False))
-    filed = ReportDuty.filed_at.isnot(None)
-    duties = select(ReportDuty.document_id.label("doc_id"), func.count(ReportDuty.id).label("owed"),
-                    func.count(ReportDuty.id).filter(filed).label("filed"),
-                    func.count(ReportDuty.id).filter(filed, ~on_time).label("late")) \
-        .where(ReportDuty.document_id.in_(page_ids)).group_by(ReportDuty.document_id).subquery("duties")
-    return dists, duties
 
 
 def _as_date(value) -> date | None:

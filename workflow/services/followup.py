@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from models import (PURPOSES, Delegation, Distribution, Document, Notification, Organization,
                     RecipientGroup, ReportDuty, ReportingObligation, User, fold, obligation_units)
 
-from .. import clock
+from .. import clock, progress
 from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..events import emit, subscribe
 from ..history import record
@@ -103,6 +103,7 @@ def send_again(session: Session, document: Document, actor: User, recipients: li
           "sent_by_id": actor.id} for org, purpose, via in targets]).all()
     if document.state == "distributed":
         create_duties(session, document, [r[0] for r in rows], due_from=clock.local_date(now))
+    progress.recipients_added(session, document.id, [r[0] for r in rows])
     added = list(session.scalars(select(Distribution).where(Distribution.id.in_([r[0] for r in rows]))
                                  .order_by(Distribution.id)))
     document.updated_at = now
@@ -226,13 +227,14 @@ def renew_obligation(session: Session, obligation: ReportingObligation) -> Repor
     units = [{"obligation_id": new_id, "organization_id": u.id} for u in obligation.units]
     if units:
         session.execute(insert(obligation_units), units)
-    owed = session.execute(select(ReportDuty.distribution_id).join(Distribution)
+    owed = session.execute(select(ReportDuty.distribution_id, ReportDuty.organization_id).join(Distribution)
                            .where(ReportDuty.obligation_id == obligation.id, Distribution.status != "refused")
-                           .order_by(ReportDuty.distribution_id)).scalars().all()
+                           .order_by(ReportDuty.distribution_id)).all()
     if owed:
         session.execute(insert(ReportDuty), [
-            {"obligation_id": new_id, "distribution_id": d, "document_id": document.id, "due_date": next_due}
-            for d in owed])
+            {"obligation_id": new_id, "distribution_id": d, "organization_id": org, "document_id": document.id,
+             "due_date": next_due} for d, org in owed])
+        progress.duties_added(session, document.id, new_id, len(owed))
     session.flush()
     return session.get(ReportingObligation, new_id)
 

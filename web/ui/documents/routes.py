@@ -12,7 +12,7 @@ from workflow.errors import PermissionDenied, ValidationFailed
 from workflow.paging import Page
 
 from ...auth import actor
-from ..context import page_arg
+from ..context import page_arg, remember_nav_counts
 from ..formatting import locale
 from ..predicates import can_create_draft, can_edit_draft
 from . import presenters
@@ -122,21 +122,23 @@ def show(doc_id: int):
     decision, distribution table and history."""
     user, today = actor(), clock.local_date()
     session = db.session
-    document = queries.get_document(session, doc_id, user)
+    head = document_page.load_document(session, doc_id, user, today, extra=dashboards.nav_columns(user, today))
+    document = head.document
+    remember_nav_counts(dashboards.nav_counts_of(head.extra))
     record_access(session, user, document, "view", request.remote_addr or "")
     triggers = queries.available_triggers(session, document, user)
-    revisions, seen = document_page.revisions_seen_by(session, document, user)
-    changes = None
-    if seen and revisions and seen < revisions[-1].number and user.id != document.author_id:
-        changes = (seen, revisions[-1].number,
-                   diff_revisions(revisions[seen - 1], revisions[-1]))
+    lists = document_page.side_lists(session, document, history_size=8)
+    changes, seen, latest = None, head.seen_revision, head.latest_revision
+    if seen and latest and seen < latest and user.id != document.author_id:
+        old_new = document_page.revisions_numbered(session, document, [seen, latest])
+        changes = (seen, latest, diff_revisions(old_new[seen], old_new[latest]))
     context = {
-        "document": document, "triggers": triggers, "revisions": revisions, "changes": changes,
+        "document": document, "triggers": triggers, "revision_count": head.revision_count, "changes": changes,
         "definition": registry.get(document.workflow), "preview": presenters.preview_of(session, document),
-        "obligations": queries.obligations_of(session, document),
+        "obligations": lists.obligations,
         "returned": dashboards.last_returns(session, [document.id]).get(document.id)
         if document.chain_round and document.state == "draft" else None,
-        "history": document_page.history_page(session, document, per_page=8, newest_first=True),
+        "history": lists.history,
         "earlier_rounds": sorted({s.round for s in document.steps if s.round != document.chain_round}),
         "can_edit": can_edit_draft(session, user, document),
         "forms": {t: TransitionForm(trigger=t, version=document.version, formdata=None) for t in triggers},
@@ -148,7 +150,7 @@ def show(doc_id: int):
     if document.state in ISSUED:
         view = request.args.get("recipients", "all")
         view = view if view in document_page.RECIPIENT_VIEWS else "all"
-        totals = document_page.distribution_totals(session, document, today)
+        totals = head.totals or document_page.DistributionTotals()
         context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
             session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
     return render_template("documents/show.html", **context)
@@ -158,7 +160,7 @@ def show(doc_id: int):
 def transition(doc_id: int):
     """Fire one trigger (submit, approve, return, sign, issue) with the version seen."""
     user = actor()
-    document = queries.get_document(db.session, doc_id, user)
+    document = services.load_for_transition(db.session, doc_id, user)
     form = TransitionForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():

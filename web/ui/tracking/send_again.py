@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Distribution, Document, User, db
-from workflow import directory, tracking
+from models import Document, User, db
+from workflow import directory, document_page, tracking
 from workflow.services import followup
 
 from ...auth import actor
@@ -34,11 +33,8 @@ def may_send_again(user: User, document: Document) -> bool:
 
 
 def send_again_form(session: Session, document: Document) -> SendAgainForm:
-    """The form with the groups and the units that have no copy yet (three statements)."""
-    have = set(session.scalars(select(Distribution.organization_id)
-                               .where(Distribution.document_id == document.id)))
-    orgs, groups = directory.directory(session)
-    orgs = [o for o in orgs if o.id not in have and o.id != document.issuer_id]
+    """The form with the groups and the units that have no copy yet (one statement)."""
+    orgs, groups = document_page.send_again_choices(session, document)
     return SendAgainForm(formdata=None).set_choices(orgs, groups)
 
 

@@ -1,0 +1,65 @@
+"""The running counts of an issued document's follow-through (one row per document)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Date, ForeignKey, Index, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+def _count() -> Mapped[int]:
+    return mapped_column(default=0, server_default=text("0"))
+
+
+class DocumentProgress(Base):
+    """What an issued document's recipients have done, counted as it happens.
+
+    Written at issue and kept exact by the services that change distributions,
+    duties and reports, in the same transaction (`workflow.progress`), with
+    `UPDATE … SET n = n + 1` so that concurrent acknowledgements add up. The
+    lists read it instead of counting a million distributions.
+
+    `unfiled` is `reports_owed - filed`; `next_due` and `last_due` are the
+    earliest and latest due dates of the reports still owed (None when none
+    is): how many are overdue on a given day follows from them without a
+    write when a due date passes (all when `last_due` is past, none when
+    `next_due` is not, otherwise the obligations tell). `issuer_id`,
+    `author_id` and `issued_at` are the document's, copied at issue (they do
+    not change after it), so that the tracking lists rank and filter this row
+    alone.
+    """
+
+    __tablename__ = "document_progress"
+    __table_args__ = (
+        Index("ix_document_progress_last_due", "last_due", postgresql_where=text("unfiled > 0"),
+              sqlite_where=text("unfiled > 0")),
+    )
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), primary_key=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    issued_at: Mapped[datetime]
+    recipients: Mapped[int] = _count()
+    acknowledged: Mapped[int] = _count()
+    refused: Mapped[int] = _count()
+    reports_owed: Mapped[int] = _count()
+    filed: Mapped[int] = _count()
+    late: Mapped[int] = _count()
+    unfiled: Mapped[int] = _count()
+    next_due: Mapped[Optional[date]] = mapped_column(Date)
+    last_due: Mapped[Optional[date]] = mapped_column(Date)
+
+
+# The orders of the tracking dashboard (`workflow.tracking.ranked_progress`), so that a
+# page is read from an index: those with every owed report overdue (most first), and
+# those with none overdue (the next due first); then the newest issued first. The
+# second also answers how many are overdue for a user (`next_due` past, who follows
+# them) from the index alone.
+Index("ix_document_progress_unfiled_ranking", DocumentProgress.unfiled.desc(), DocumentProgress.next_due,
+      DocumentProgress.issued_at.desc(), DocumentProgress.document_id.desc(),
+      postgresql_where=text("unfiled > 0"), sqlite_where=text("unfiled > 0"))
+Index("ix_document_progress_next_due_ranking", DocumentProgress.next_due, DocumentProgress.issued_at.desc(),
+      DocumentProgress.document_id.desc(), DocumentProgress.issuer_id, DocumentProgress.author_id)
