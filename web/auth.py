@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import ApiToken, User, db
 from workflow import clock
@@ -76,8 +77,7 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        return load_user(int(user_id)) if user_id.isdigit() else None
 
     @login_manager.request_loader
     def _load_from_token(req):
@@ -89,6 +89,19 @@ def init_app(app: Flask) -> None:
         if row is None or row.expires_at < clock.now() or not row.user.active:
             return None
         return row.user
+
+
+def load_user(user_id: int) -> User | None:
+    """The active user with this id, with their organization (one prepared statement: the
+    login manager runs it on every request), or None."""
+    user = db.session.scalars(_user_query(), {"user_id": user_id}).first()
+    return user if user is not None and user.active else None
+
+
+@cache
+def _user_query():
+    """The SELECT of `load_user` (built once, so that its cache key is computed once)."""
+    return select(User).where(User.id == bindparam("user_id"))
 
 
 def actor() -> User:

@@ -5,8 +5,10 @@ one query per row.
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, and_, exists, func, literal, or_, select, union
-from sqlalchemy.orm import Session, joinedload, selectinload
+from functools import cache
+
+from sqlalchemy import Integer, and_, bindparam, exists, func, literal, or_, select, union
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from models import (ApprovalStep, Distribution, Document, DocumentRecipient, HistoryEntry,
                     Organization, ReportDuty, ReportingObligation, User, fold)
@@ -31,13 +33,18 @@ def document_options():
 
 def get_document(session: Session, doc_id: int, user: User, *, for_update: bool = False) -> Document:
     """Load a document the user may view; raise `NotFound` or `PermissionDenied`."""
-    query = select(Document).where(Document.id == doc_id).options(*document_options())
-    document = session.scalars(query).unique().first()
+    document = session.scalars(_document_query(), {"doc_id": doc_id}).unique().first()
     if document is None:
         raise NotFound("Không tìm thấy văn bản.")
     if not can_view(session, user, document):
         raise PermissionDenied("Bạn không có quyền xem văn bản này.")
     return document
+
+
+@cache
+def _document_query():
+    """The SELECT of `get_document` (built once, so that its cache key is computed once)."""
+    return select(Document).where(Document.id == bindparam("doc_id")).options(*document_options())
 
 
 def history_of(session: Session, document: Document) -> list[HistoryEntry]:
@@ -157,14 +164,29 @@ def distributions_of(session: Session, document: Document) -> list[Distribution]
         .order_by(Distribution.id)).unique())
 
 
+# What a recipient's actions never read of the document: loaded only if something asks.
+DISTRIBUTION_DEFERRED = (Document.sections, Document.archive, Document.signer_authority,
+                         Document.search_text)
+
+
 def get_distribution(session: Session, dist_id: int) -> Distribution:
-    """Load a distribution with its document; raise `NotFound`."""
-    dist = session.scalars(select(Distribution).where(Distribution.id == dist_id)
-                           .options(joinedload(Distribution.document),
-                                    selectinload(Distribution.duties))).first()
+    """Load a distribution with its document (one statement); raise `NotFound`.
+
+    Its duties load when first used (filing a report, refusing), not for an
+    acknowledgement, which does not need them; so do the document's text and
+    signature (`DISTRIBUTION_DEFERRED`), which the recipient's actions do not read.
+    """
+    dist = session.scalars(_distribution_query(), {"dist_id": dist_id}).first()
     if dist is None:
         raise NotFound("Không tìm thấy bản phát hành.")
     return dist
+
+
+@cache
+def _distribution_query():
+    """The SELECT of `get_distribution` (built once, so that its cache key is computed once)."""
+    return select(Distribution).where(Distribution.id == bindparam("dist_id")) \
+        .options(joinedload(Distribution.document).options(*[defer(c) for c in DISTRIBUTION_DEFERRED]))
 
 
 def available_triggers(session: Session, document: Document, user: User) -> list[str]:

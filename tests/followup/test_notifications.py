@@ -47,6 +47,17 @@ def test_return_notifies_the_drafter_with_the_comment(session, commune):
     assert note.kind == "returned" and "Bổ sung số liệu" in note.message
 
 
+def test_an_inactive_drafter_is_not_told(session, commune):
+    """The sender is told only while active, as `notify` tells only active users."""
+    p = commune["people"]
+    doc = make_draft(session, p["drafter"], commune["recipients"])
+    services.submit(session, doc, p["drafter"])
+    p["drafter"].active = False
+    session.flush()
+    services.return_to_drafter(session, doc, p["head"], comment="Bổ sung số liệu")
+    assert notes(session, p["drafter"]) == []
+
+
 @pytest.mark.parametrize("action, kind, text", [
     ("refuse", "refused", "Không thuộc thẩm quyền"),
     ("report", "report_filed", "đúng hạn"),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import Document, HistoryEntry, db
 from tests.conftest import USE_PG
 from tests.factories import make_commune, make_draft, run_chain
-from workflow import services
+from workflow import queries, services
 
 ISSUES = 50 if USE_PG else 20
 
@@ -95,3 +95,41 @@ def test_double_approval_one_wins_other_gets_409(app, session, round_):
     approvals = db.session.scalars(select(HistoryEntry).where(
         HistoryEntry.document_id == doc_id, HistoryEntry.trigger == "approve")).all()
     assert len(approvals) == 1
+
+
+def test_an_acknowledgement_from_a_stale_copy_gets_409_and_writes_nothing(app, session):
+    """Two users of one unit open the same copy; the second to act holds the old row
+    version, so the compare-and-set refuses it (409) and no history row is added."""
+    from sqlalchemy.orm import Session
+
+    from models import Distribution, User
+    from workflow.errors import Conflict
+    commune = make_commune(session)
+    p = commune["people"]
+    doc = run_chain(session, make_draft(session, p["drafter"], commune["recipients"][:1]))
+    dist_id, org_id = session.scalars(select(Distribution.id).where(Distribution.document_id == doc.id)).one(), \
+        commune["recipients"][0].id
+    reader = next(u for k, u in p.items() if k.startswith("recipient_") and u.organization_id == org_id)
+    colleague = User(username="dong_nghiep", full_name="Đồng nghiệp", organization_id=org_id,
+                     position="Cán bộ", roles=["recipient"])
+    session.add(colleague)
+    session.commit()
+    ids, doc_id = (reader.id, colleague.id), doc.id
+    session.remove()
+    stale = Session(db.engine, expire_on_commit=False)
+    late_dist = queries.get_distribution(stale, dist_id)
+    late_user = stale.get(User, ids[1])
+    stale.commit()  # the copy, version 1, is kept as it was read
+    with Session(db.engine) as first:
+        services.acknowledge(first, queries.get_distribution(first, dist_id), first.get(User, ids[0]))
+        first.commit()
+    with pytest.raises(Conflict) as raised:
+        services.acknowledge(stale, late_dist, late_user)
+    stale.rollback()
+    stale.close()
+    assert raised.value.code == "conflict"
+    rows = db.session.scalars(select(HistoryEntry).where(HistoryEntry.document_id == doc_id,
+                                                         HistoryEntry.trigger == "acknowledge")).all()
+    assert [r.actor_id for r in rows] == [ids[0]]
+    dist = db.session.get(Distribution, dist_id)
+    assert (dist.status, dist.acknowledged_by_id, dist.version) == ("acknowledged", ids[0], 2)

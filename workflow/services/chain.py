@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from models import ApprovalStep, Document, HistoryEntry, User
 
 from .. import clock, registry
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..guards import GuardContext
 from ..events import emit
 from ..history import record
 from ..machine import check, fire
+from ..permissions import can_view
 from .assignment import resolve_chain, signature_block
 
 MAX_COMMENT = 4000
@@ -63,7 +66,7 @@ def decide(step: ApprovalStep, decision: str, actor: User, now: datetime, commen
 
 
 def _on_behalf(step: ApprovalStep | None, actor: User) -> User | None:
-    if step is not None and step.assignee is not None and step.assignee_id != actor.id:
+    if step is not None and step.assignee_id is not None and step.assignee_id != actor.id:
         return step.assignee
     return None
 
@@ -177,6 +180,30 @@ def sign(session: Session, document: Document, actor: User, *, comment: str = ""
     session.flush()
     emit(session, "document_signed", document=document, actor=actor, step=step, now=now)
     return entry
+
+
+def load_for_transition(session: Session, doc_id: int, actor: User) -> Document:
+    """Load the document `actor` is about to act on with its issuer and its steps, in one
+    statement: what the guards and the chain read; raise `NotFound` or
+    `PermissionDenied` as the document page's loader does.
+
+    The rest (recipients, author, the .docx's parts at issue) loads when a
+    service needs it; a handler that answers with the whole document loads it
+    with `queries.get_document` instead.
+    """
+    document = session.scalars(_transition_query(), {"doc_id": doc_id}).unique().first()
+    if document is None:
+        raise NotFound("Không tìm thấy văn bản.")
+    if not can_view(session, actor, document):
+        raise PermissionDenied("Bạn không có quyền xem văn bản này.")
+    return document
+
+
+@cache
+def _transition_query():
+    """The SELECT of `load_for_transition` (built once, so that its cache key is computed once)."""
+    return select(Document).where(Document.id == bindparam("doc_id")) \
+        .options(joinedload(Document.issuer), joinedload(Document.steps))
 
 
 def transition(session: Session, document: Document, actor: User, trigger: str, *,

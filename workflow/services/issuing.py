@@ -5,12 +5,13 @@ from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import and_, bindparam, exists, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (Distribution, Document, HistoryEntry, ReportDuty, ReportingObligation, User,
-                    group_members, obligation_units)
+from models import (Distribution, Document, DocumentRecipient, HistoryEntry, ReportDuty,
+                    ReportingObligation, User, group_members, obligation_units)
 
-from .. import clock
+from .. import clock, progress
 from ..bulk import insert_columns
 from ..errors import ValidationFailed
 from ..events import emit
@@ -49,6 +50,23 @@ def expand_recipients(session: Session, document: Document) -> list[tuple[int, s
     return list(seen.values())
 
 
+def load_recipient_lines(session: Session, document: Document) -> None:
+    """Load the document's Nơi nhận lines with their organizations and groups in one
+    statement (the .docx names each of them), unless they are loaded already."""
+    if "recipients" in document.__dict__:
+        return
+    lines = session.scalars(_recipient_lines_query(), {"r_document": document.id}).all()
+    set_committed_value(document, "recipients", list(lines))
+
+
+@cache
+def _recipient_lines_query():
+    """The SELECT of `load_recipient_lines` (built once)."""
+    return select(DocumentRecipient).where(DocumentRecipient.document_id == bindparam("r_document")) \
+        .options(joinedload(DocumentRecipient.organization), joinedload(DocumentRecipient.group)) \
+        .order_by(DocumentRecipient.position, DocumentRecipient.id)
+
+
 def issue_document(session: Session, document: Document, actor: User, *, comment: str = "",
                    expected_version: int | None = None, now: datetime | None = None) -> HistoryEntry:
     """Give the signed document its number and date and send it to every recipient.
@@ -62,6 +80,7 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
     ctx = begin(session, document, actor, comment, expected_version, now)
     comment, now = ctx.comment, ctx.now
     step = document.current_step
+    load_recipient_lines(session, document)
     targets = expand_recipients(session, document)
     if not targets:
         raise ValidationFailed("Văn bản không có nơi nhận nào để phát hành.", code="no_recipients")
@@ -76,7 +95,8 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
     point_at(session, document, None)
     document.updated_at = now
     from ..documents_io import freeze
-    freeze(session, document)
+    with session.no_autoflush:  # rendering may load recipients' names; still one UPDATE
+        freeze(session, document)
     session.flush()
     orgs, purposes, vias = zip(*targets)
     rows = insert_columns(
@@ -86,6 +106,7 @@ def issue_document(session: Session, document: Document, actor: User, *, comment
         returning=("id", "organization_id", "purpose"))
     rows = sorted(tuple(row) for row in rows)
     create_duties(session, document)  # every distribution of the document is new
+    progress.issued(session, document, recipients=len(rows))
     entry = record(session, document, actor, "issue", source, dest, now, comment=comment,
                    step=step, on_behalf_of=_on_behalf(step, actor))
     session.flush()
@@ -119,7 +140,7 @@ def _duties_statement(some: bool, later: bool):
     named = exists().where(units.c.obligation_id == o.c.id)
     names_it = exists().where(units.c.obligation_id == o.c.id, units.c.organization_id == d.c.organization_id)
     acts = or_(d.c.purpose.is_(None), d.c.purpose.in_([p for p in ACTION_PURPOSES if p is not None]))
-    owed = select(o.c.id, d.c.id, d.c.document_id, o.c.due_date) \
+    owed = select(o.c.id, d.c.id, d.c.document_id, d.c.organization_id, o.c.due_date) \
         .select_from(o.join(d, d.c.document_id == o.c.document_id)) \
         .where(o.c.document_id == bindparam("d_document"), or_(names_it, and_(~named, acts))) \
         .order_by(o.c.id, d.c.id)
@@ -128,4 +149,4 @@ def _duties_statement(some: bool, later: bool):
     if later:
         owed = owed.where(o.c.due_date >= bindparam("d_from"))
     return insert(ReportDuty.__table__).from_select(
-        ["obligation_id", "distribution_id", "document_id", "due_date"], owed)
+        ["obligation_id", "distribution_id", "document_id", "organization_id", "due_date"], owed)

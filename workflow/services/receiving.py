@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Distribution, Document, Report, ReportDuty, User
 
@@ -14,7 +15,8 @@ from ..guards import GuardContext
 from ..events import emit
 from ..history import record
 from ..machine import fire
-from .. import registry
+from .. import progress, registry
+from ..versioning import update_versioned
 
 MAX_REPORT = 20000
 MAX_FILE = 10 * 1024 * 1024
@@ -34,7 +36,8 @@ def acknowledge(session: Session, distribution: Distribution, actor: User, *,
     """Confirm receipt for the actor's organization (a user of the recipient unit).
 
     Raises `Conflict` when it was already acknowledged (by whom and when is in
-    the message) and `PermissionDenied` for a user of another organization.
+    the message) or another acknowledgement won the race (the row version), and
+    `PermissionDenied` for a user of another organization.
     """
     now = now or clock.now()
     document = _check_recipient(distribution, actor)
@@ -44,8 +47,10 @@ def acknowledge(session: Session, distribution: Distribution, actor: User, *,
                        f"{distribution.acknowledged_at:%H:%M %d/%m/%Y} (UTC).", code="already_acknowledged")
     if distribution.status == "refused":
         raise Conflict("Đơn vị đã từ chối tiếp nhận văn bản này.", code="refused")
-    distribution.status = "acknowledged"
-    distribution.acknowledged_at, distribution.acknowledged_by = now, actor
+    update_versioned(session, distribution, status="acknowledged", acknowledged_at=now,
+                     acknowledged_by_id=actor.id)
+    progress.acknowledged(session, distribution.document_id)
+    set_committed_value(distribution, "acknowledged_by", actor)
     record(session, document, actor, "acknowledge", document.state, document.state, now,
            distribution=distribution, comment=distribution.organization.name)
     session.flush()
@@ -65,9 +70,10 @@ def refuse(session: Session, distribution: Distribution, actor: User, reason: st
     if distribution.status != "sent":
         raise Conflict("Chỉ có thể từ chối văn bản chưa xác nhận.")
     distribution.status, distribution.refused_at, distribution.refused_reason = "refused", now, reason[:2000]
-    for duty in list(distribution.duties):
-        if duty.filed_at is None:
-            session.delete(duty)
+    dropped = [duty for duty in distribution.duties if duty.filed_at is None]
+    for duty in dropped:
+        session.delete(duty)
+    progress.refused(session, document.id, dropped)
     record(session, document, actor, "refuse", document.state, document.state, now,
            distribution=distribution, comment=reason[:2000])
     session.flush()
@@ -113,7 +119,7 @@ def file_report(session: Session, distribution: Distribution, actor: User, text:
                     filed_at=now, filed_by=actor, late=late)
     session.add(report)
     if duty.filed_at is None:
-        duty.filed_at = now
+        progress.mark_filed(session, duty, now, late)
     record(session, document, actor, "file_report", document.state, document.state, now,
            distribution=distribution,
            comment=f"{duty.obligation.period} — {'nộp muộn' if late else 'đúng hạn'}")
