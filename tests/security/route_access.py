@@ -30,7 +30,7 @@ SENDER = "sender"                  # a tracker who is the author, a clerk of the
 ADDRESSEE = "addressee"            # users of the organization a copy was sent to
 ACKNOWLEDGER = "acknowledger"      # the addressee, while its copy is neither acknowledged nor refused
 REPORTER = "reporter"              # the addressee, while its copy is not refused
-REPORT_READER = "report_reader"    # the unit that filed a report and whoever may view the document
+REPORT_READER = "report_reader"    # the unit that filed a report and those who track the document
 OWNER = "owner"                    # the user a notification belongs to (others: not found or ignored)
 DELEGATION_PARTY = "delegation_party"  # the delegator of a delegation or an administrator
 

@@ -162,7 +162,7 @@ def expected(who: str, actor: str, state: str | None, trigger: str | None = None
         "addressee": lambda: actor == COPY_HOLDER,
         "acknowledger": lambda: actor == COPY_HOLDER and COPY_STATUS[state] == "sent",
         "reporter": lambda: actor == COPY_HOLDER and COPY_STATUS[state] != "refused",
-        "report_reader": lambda: actor == REPORT_FILER or may(actor, state, "view"),
+        "report_reader": lambda: actor == REPORT_FILER or expected("tracker", actor, state),
         "owner": lambda: actor == NOTIFIED,
         "delegation_party": lambda: actor == DELEGATING or "admin" in ROLES[actor],
     }

@@ -11,6 +11,7 @@ from models import Organization, RecipientGroup, db
 from workflow import queries, services
 from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
+from workflow.tracking_access import can_track
 
 from . import serializers as S
 from ..auth import actor, authenticate, issue_token
@@ -141,8 +142,11 @@ def transition(doc_id: int):
 
 @api_login_required
 def distributions(doc_id: int):
-    document = queries.get_document(db.session, doc_id, actor())
-    items = queries.distributions_of(db.session, document)
+    user = actor()
+    document = queries.get_document(db.session, doc_id, user)
+    # The sender's side sees every copy; a recipient only its own unit's.
+    own = None if can_track(db.session, user, document) else user.organization_id
+    items = queries.distributions_of(db.session, document, own)
     totals = {"recipients": len(items),
               "acknowledged": sum(d.status == "acknowledged" for d in items),
               "refused": sum(d.status == "refused" for d in items),

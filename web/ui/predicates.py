@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Distribution, Document, Report, User
 from workflow import permissions, registry
+from workflow.tracking_access import can_track
 
 ISSUED_STATES = ("distributed", "reported")
 
@@ -63,6 +64,7 @@ def can_file_report(user: User, distribution: Distribution) -> bool:
 
 
 def can_read_report(session: Session, user: User, report: Report) -> bool:
-    """The filing unit and everyone who may view the document may read a report."""
+    """The filing unit and those who follow the document up (its sender's side) may read a
+    report; other recipients of the same document may not."""
     distribution = report.duty.distribution
-    return is_recipient_of(user, distribution) or permissions.can_view(session, user, distribution.document)
+    return is_recipient_of(user, distribution) or can_track(session, user, distribution.document)
