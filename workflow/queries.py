@@ -154,10 +154,13 @@ def incoming(session: Session, user: User, *, status: str | None = None) -> list
     return list(session.scalars(query).unique())
 
 
-def distributions_of(session: Session, document: Document) -> list[Distribution]:
-    """Every distribution of a document with its recipient, acknowledger and duties."""
+def distributions_of(session: Session, document: Document,
+                     organization_id: int | None = None) -> list[Distribution]:
+    """Every distribution of a document (or only the copies of `organization_id`)
+    with its recipient, acknowledger and duties."""
+    only = () if organization_id is None else (Distribution.organization_id == organization_id,)
     return list(session.scalars(
-        select(Distribution).where(Distribution.document_id == document.id)
+        select(Distribution).where(Distribution.document_id == document.id, *only)
         .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
                  selectinload(Distribution.duties).selectinload(ReportDuty.reports))
