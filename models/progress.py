@@ -57,9 +57,11 @@ class DocumentProgress(Base):
 # page is read from an index: those with every owed report overdue (most first), and
 # those with none overdue (the next due first); then the newest issued first. The
 # second also answers how many are overdue for a user (`next_due` past, who follows
-# them) from the index alone.
+# them) from the index alone; the first carries what a user's filter reads (PostgreSQL),
+# as a department head's first page may skip thousands of other units' documents.
 Index("ix_document_progress_unfiled_ranking", DocumentProgress.unfiled.desc(), DocumentProgress.next_due,
       DocumentProgress.issued_at.desc(), DocumentProgress.document_id.desc(),
-      postgresql_where=text("unfiled > 0"), sqlite_where=text("unfiled > 0"))
+      postgresql_where=text("unfiled > 0"), sqlite_where=text("unfiled > 0"),
+      postgresql_include=["last_due", "author_id", "issuer_id"])
 Index("ix_document_progress_next_due_ranking", DocumentProgress.next_due, DocumentProgress.issued_at.desc(),
       DocumentProgress.document_id.desc(), DocumentProgress.issuer_id, DocumentProgress.author_id)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from types import SimpleNamespace
 
-from sqlalchemy import and_, case, exists, func, or_, select, true, union_all
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, select, true, union_all
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only, selectinload
 
 from models import (ApprovalStep, Delegation, Distribution, Document, DocumentProgress, Notification, ReportDuty,
                     User)
 
 from .directory import directory  # noqa: F401  (the recipient choices of several forms)
-from .paging import Page, offset
+from .paging import COUNT_CAP, Page, capped_count, capped_page, count_cap, offset
 from .permissions import HEAD_POSITIONS
 
 # --- the worklist ("Việc cần xử lý") -----------------------------------------------
@@ -39,13 +41,22 @@ class WorkItem:
 def delegators_of(user: User, today: date):
     """A SELECT of the users who delegated their steps to `user` for `today` (the
     delegations `services.delegation.active_delegations` answers)."""
+    return _delegators_of(user.id, today)
+
+
+def _delegators_of(user_id, today):
     return select(Delegation.delegator_id).where(
-        Delegation.delegate_id == user.id, Delegation.revoked_at.is_(None),
+        Delegation.delegate_id == user_id, Delegation.revoked_at.is_(None),
         Delegation.starts_on <= today, Delegation.ends_on >= today)
 
 
 def _waiting(user: User, today: date):
-    """A subquery of the documents waiting for `user` (id, state, chain_round, updated_at and
+    """`_waiting_of` the user on `today`."""
+    return _waiting_of(user.id, today)
+
+
+def _waiting_of(user_id, today):
+    """A subquery of the documents waiting for user `user_id` (id, state, chain_round, updated_at and
     the current step's kind): those whose current step is theirs or a delegator's (a
     current step is always pending), and their drafts (which have no current step, so
     the three parts never overlap)."""
@@ -54,12 +65,12 @@ def _waiting(user: User, today: date):
     def current(assignee):
         return select(*columns).select_from(ApprovalStep) \
             .join(Document, Document.current_step_id == ApprovalStep.id) \
-            .where(ApprovalStep.decision == "pending", assignee)
+            .where(ApprovalStep.decision == literal_column("'pending'"), assignee)  # the partial index's own
     drafts = select(*columns).select_from(Document) \
         .outerjoin(ApprovalStep, Document.current_step_id == ApprovalStep.id) \
-        .where(Document.author_id == user.id, Document.state == "draft")
-    return union_all(current(ApprovalStep.assignee_id == user.id),
-                     current(ApprovalStep.assignee_id.in_(delegators_of(user, today))), drafts).subquery("waiting")
+        .where(Document.author_id == user_id, Document.state == "draft")
+    return union_all(current(ApprovalStep.assignee_id == user_id),
+                     current(ApprovalStep.assignee_id.in_(_delegators_of(user_id, today))), drafts).subquery("waiting")
 
 
 def _work_kind(waiting, kind: str):
@@ -83,18 +94,19 @@ def _work_counts(user: User, today: date):
 
 
 def _inbox_counts(user: User, today: date, views: tuple[str, ...]) -> list:
-    """One-row subqueries counting the copies of the user's organization in `views`."""
+    """One-row subqueries counting the copies of the user's organization in `views`, each
+    up to `COUNT_CAP + 1` (a commune receives every document of its province)."""
     mine = Distribution.organization_id == user.organization_id
     parts = []
     if "all" in views:
-        parts.append(select(func.count().label("all")).where(mine).subquery("copies"))
+        parts.append(capped_count(select(Distribution.id).where(mine), COUNT_CAP, "all").subquery("copies"))
     if "unacknowledged" in views:
-        parts.append(select(func.count().label("unacknowledged"))
-                     .where(mine, Distribution.status == "sent").subquery("unacknowledged"))
-    copies = func.count(ReportDuty.distribution_id.distinct())
+        parts.append(capped_count(select(Distribution.id).where(mine, Distribution.status == "sent"),
+                                  COUNT_CAP, "unacknowledged").subquery("unacknowledged"))
     for view, when in (("due", ReportDuty.due_date >= today), ("overdue", ReportDuty.due_date < today)):
         if view in views:  # copies with a report still owed due from today on, or overdue
-            parts.append(select(copies.label(view)).where(*_unfiled_of(user), when).subquery(f"owing_{view}"))
+            owing = select(ReportDuty.distribution_id).where(*_unfiled_of(user), when).distinct()
+            parts.append(capped_count(owing, COUNT_CAP, view).subquery(f"owing_{view}"))
     return parts
 
 
@@ -103,9 +115,9 @@ def _unfiled_of(user: User):
     return [ReportDuty.organization_id == user.organization_id, ReportDuty.filed_at.is_(None)]
 
 
-def _report_counts(user: User, today: date, days: int):
+def _report_counts(user: User, today: date, until: date):
     due = ReportDuty.due_date
-    return select(func.count().filter(due >= today, due <= today + timedelta(days=days)).label("near"),
+    return select(func.count().filter(due >= today, due <= until).label("near"),
                   func.count().filter(due < today).label("overdue")) \
         .where(*_unfiled_of(user)).subquery("reports")
 
@@ -120,30 +132,15 @@ def badge_counts(session: Session, user: User, today: date, *, work: bool = True
                  bell: bool = False) -> dict:
     """The counts a page shows, in one statement: `work`, the documents waiting for the
     user by kind (see `WORK_KINDS`) with a `total`; `inbox`, the copies sent to the
-    user's organization in each of `inbox_views`; with `due_days`, `reports`: the
+    user's organization in each of `inbox_views` (`COUNT_CAP + 1` standing for
+    more than `COUNT_CAP`); with `due_days`, `reports`: the
     reports it owes due within that many days (`near`) and `overdue`; with `bell`,
     `bell.unread`: the user's unread notifications (as `notifications.unread_count`)."""
-    parts, columns = [], []
-    if work:
-        counts = _work_counts(user, today)
-        parts.append(counts)
-        columns += [counts.c[k].label(f"work_{k}") for k in WORK_KINDS]
-    if inbox_views:
-        counted = _inbox_counts(user, today, inbox_views)
-        parts += counted
-        columns += [next(p.c[v] for p in counted if v in p.c).label(f"inbox_{v}") for v in inbox_views]
+    params = {"me": user.id, "my_org": user.organization_id, "today": today}
     if due_days is not None:
-        reports = _report_counts(user, today, due_days)
-        parts.append(reports)
-        columns += [reports.c.near.label("reports_near"), reports.c.overdue.label("reports_overdue")]
-    if bell:
-        unread = _bell(user)
-        parts.append(unread)
-        columns.append(unread.c.unread.label("bell_unread"))
-    one_row = parts[0]
-    for part in parts[1:]:  # each part is one row of aggregates
-        one_row = one_row.join(part, true())
-    row = session.execute(select(*columns).select_from(one_row)).one()._mapping
+        params["until"] = today + timedelta(days=due_days)
+    query = _badge_query(work, tuple(inbox_views), due_days is not None, bell)
+    row = session.execute(query, params).one()._mapping
     answer: dict = {}
     for key, value in row.items():
         group, name = key.split("_", 1)
@@ -153,17 +150,67 @@ def badge_counts(session: Session, user: User, today: date, *, work: bool = True
     return answer
 
 
+# Who and when in the statements built once: `_badge_query`'s parts read `id` and
+# `organization_id` of a user, here the parameters `me` and `my_org`.
+_ME = SimpleNamespace(id=bindparam("me"), organization_id=bindparam("my_org"))
+
+
+@cache
+def _badge_query(work: bool, inbox_views: tuple[str, ...], reports: bool, bell: bool):
+    """The SELECT of `badge_counts` for one choice of counts (built once: the user, the
+    unit, the day and the end of the near-due window are parameters `me`, `my_org`,
+    `today` and `until`)."""
+    today = bindparam("today")
+    parts, columns = [], []
+    if work:
+        counts = _work_counts(_ME, today)
+        parts.append(counts)
+        columns += [counts.c[k].label(f"work_{k}") for k in WORK_KINDS]
+    if inbox_views:
+        counted = _inbox_counts(_ME, today, inbox_views)
+        parts += counted
+        columns += [next(p.c[v] for p in counted if v in p.c).label(f"inbox_{v}") for v in inbox_views]
+    if reports:
+        due = _report_counts(_ME, today, bindparam("until"))
+        parts.append(due)
+        columns += [due.c.near.label("reports_near"), due.c.overdue.label("reports_overdue")]
+    if bell:
+        unread = _bell(_ME)
+        parts.append(unread)
+        columns.append(unread.c.unread.label("bell_unread"))
+    one_row = parts[0]
+    for part in parts[1:]:  # each part is one row of aggregates
+        one_row = one_row.join(part, true())
+    return select(*columns).select_from(one_row)
+
+
 def nav_columns(user: User, today: date) -> list:
     """The navigation's badges as labelled scalar subqueries, for a page to read them with
     a statement of its own: the documents waiting for the user (`nav_work`), the copies of
-    the user's organization not acknowledged (`nav_inbox`) and the unread notifications
-    (`nav_bell`), counted as `badge_counts` counts them; `nav_counts_of` reads them back."""
-    waiting = _waiting(user, today)
+    the user's organization not acknowledged (`nav_inbox`, up to `COUNT_CAP + 1`) and the
+    unread notifications (`nav_bell`), counted as `badge_counts` counts them;
+    `nav_counts_of` reads them back. `nav_params` and `nav_columns_of(bindparam("me"), …)`
+    give the same columns for a statement built once."""
+    return nav_columns_of(user.id, user.organization_id, today)
+
+
+def nav_params(user: User, today: date) -> dict:
+    """The values for `user` on `today` of the parameters `me`, `my_org` and `today` of
+    `nav_columns_of(bindparam("me"), bindparam("my_org"), bindparam("today"))`."""
+    return {"me": user.id, "my_org": user.organization_id, "today": today}
+
+
+def nav_columns_of(user_id, organization_id, today) -> list:
+    """`nav_columns` of a user id, an organization id and a day (values or bound parameters)."""
+    waiting = _waiting_of(user_id, today)
     work = func.count().filter(or_(*[_work_kind(waiting, k) for k in WORK_KINDS]))
+    unacknowledged = select(Distribution.id).where(Distribution.organization_id == organization_id,
+                                                   Distribution.status == "sent")
+    unread = select(func.count(Notification.id)).where(Notification.user_id == user_id,
+                                                       Notification.read_at.is_(None))
     return [select(work).select_from(waiting).scalar_subquery().label("nav_work"),
-            select(func.count()).where(Distribution.organization_id == user.organization_id,
-                                       Distribution.status == "sent").scalar_subquery().label("nav_inbox"),
-            select(_bell(user).c.unread).scalar_subquery().label("nav_bell")]
+            capped_count(unacknowledged, COUNT_CAP).scalar_subquery().label("nav_inbox"),
+            unread.scalar_subquery().label("nav_bell")]
 
 
 def nav_counts_of(row) -> dict:
@@ -198,21 +245,8 @@ def worklist(session: Session, user: User, *, kind: str | None = None, page: int
     """
     from . import clock
     today = today or clock.local_date()
-    waiting = _waiting(user, today)
-    counted = select(waiting, *[func.count().filter(_work_kind(waiting, k)).over().label(f"n_{k}")
-                                for k in WORK_KINDS]).subquery("counted")
-    priority = case((and_(counted.c.state == "draft", counted.c.chain_round > 0), 0),
-                    (counted.c.state == "draft", 2), else_=1)
-    rows = select(counted.c.id, priority.label("priority"), counted.c.updated_at,
-                  *[counted.c[f"n_{k}"] for k in WORK_KINDS]) \
-        .where(*([_work_kind(counted, kind)] if kind in WORK_KINDS else [])) \
-        .order_by(priority, counted.c.updated_at, counted.c.id) \
-        .limit(per_page).offset(offset(page, per_page)).subquery("page_rows")
-    found = session.execute(
-        select(Document, *[rows.c[f"n_{k}"] for k in WORK_KINDS]).join(rows, rows.c.id == Document.id)
-        .options(joinedload(Document.issuer), joinedload(Document.author),
-                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
-        .order_by(rows.c.priority, rows.c.updated_at, rows.c.id)).all()
+    found = session.execute(_worklist_query(kind if kind in WORK_KINDS else None), {
+        "me": user.id, "today": today, "limit": per_page, "offset": offset(page, per_page)}).all()
     if found:
         counts = {k: int(found[0]._mapping[f"n_{k}"]) for k in WORK_KINDS}
         counts["total"] = sum(counts.values())
@@ -230,6 +264,25 @@ def worklist(session: Session, user: User, *, kind: str | None = None, page: int
             work = doc.current_step.kind if doc.current_step else "review"
         items.append(WorkItem(doc, work, returned.get(doc.id)))
     return Page(items, counts[kind] if kind in WORK_KINDS else counts["total"], page, per_page), counts
+
+
+@cache
+def _worklist_query(kind: str | None):
+    """The SELECT of `worklist` for one kind of work or all (built once: the user, the day
+    and the page are parameters `me`, `today`, `limit` and `offset`)."""
+    waiting = _waiting_of(bindparam("me"), bindparam("today"))
+    counted = select(waiting, *[func.count().filter(_work_kind(waiting, k)).over().label(f"n_{k}")
+                                for k in WORK_KINDS]).subquery("counted")
+    priority = case((and_(counted.c.state == "draft", counted.c.chain_round > 0), 0),
+                    (counted.c.state == "draft", 2), else_=1)
+    rows = select(counted.c.id, priority.label("priority"), counted.c.updated_at,
+                  *[counted.c[f"n_{k}"] for k in WORK_KINDS]) \
+        .where(*([_work_kind(counted, kind)] if kind else [])) \
+        .order_by(priority, counted.c.updated_at, counted.c.id) \
+        .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page_rows")
+    return select(Document, *[rows.c[f"n_{k}"] for k in WORK_KINDS]).join(rows, rows.c.id == Document.id) \
+        .options(joinedload(Document.issuer), joinedload(Document.current_step)) \
+        .order_by(rows.c.priority, rows.c.updated_at, rows.c.id)
 
 
 def worklist_page(session: Session, user: User, *, kind: str | None = None, page: int = 1,
@@ -292,23 +345,32 @@ def followed_overdue(session: Session, user: User, today: date, *, limit: int = 
     """Issued documents the user follows (author, chain member, head of the drafting
     unit; every document for an admin) with how many recipients' reports are overdue,
     most first (then as the tracking dashboard orders them), from their counters."""
+    query = _followed_overdue_query(user.is_admin, user.position in HEAD_POSITIONS, limit)
+    return [(doc, n) for doc, n in session.execute(
+        query, {"me": user.id, "my_org": user.organization_id, "today": today})]
+
+
+@cache
+def _followed_overdue_query(admin: bool, head: bool, limit: int):
+    """The SELECT of `followed_overdue` (built once per kind of user: the user, the unit
+    and the day are parameters `me`, `my_org` and `today`)."""
     from .tracking import ranked_progress
-    p = DocumentProgress.__table__
+    p, me, today = DocumentProgress.__table__, bindparam("me"), bindparam("today")
     where = []
-    if not user.is_admin:  # each set read from one index
-        arms = [p.c.author_id == user.id,
-                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == user.id)),
-                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id))]
-        if user.position in HEAD_POSITIONS:
+    if not admin:  # each set read from one index
+        arms = [p.c.author_id == me,
+                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == me)),
+                p.c.document_id.in_(select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == me))]
+        if head:
             arms.append(p.c.document_id.in_(select(Document.id).where(
-                Document.drafting_unit_id == user.organization_id)))
+                Document.drafting_unit_id == bindparam("my_org"))))
         where.append(or_(*arms))
     late = ranked_progress(today, where, overdue_only=True, limit=limit)
     late = select(late).order_by(late.c.overdue.desc(), late.c.next_due, late.c.issued_at.desc(), late.c.id.desc()) \
         .limit(limit).subquery("late")
-    query = select(Document, late.c.overdue).join(late, late.c.id == Document.id) \
-        .order_by(late.c.overdue.desc(), late.c.next_due, late.c.issued_at.desc(), late.c.id.desc())
-    return [(doc, n) for doc, n in session.execute(query.options(joinedload(Document.issuer)))]
+    return select(Document, late.c.overdue).join(late, late.c.id == Document.id) \
+        .order_by(late.c.overdue.desc(), late.c.next_due, late.c.issued_at.desc(), late.c.id.desc()) \
+        .options(joinedload(Document.issuer))
 
 
 # --- incoming documents (văn bản đến) -------------------------------------------------
@@ -330,18 +392,21 @@ def inbox_page(session: Session, user: User, *, view: str = "all", today: date,
     """A page of the distributions addressed to the user's organization, newest first.
 
     `total`, when the caller already counted the view (`badge_counts`), saves a statement.
+    The total is counted up to `paging.count_cap` (`Page.capped` beyond it).
     """
     where = _inbox_filter(user, view if view in INBOX_VIEWS else "all", today)
-    if total is None:
-        total = session.scalar(select(func.count(Distribution.id)).where(*where))
+    cap = count_cap(page, per_page)
+    if total is None or (total > COUNT_CAP and cap > COUNT_CAP):
+        total = session.scalar(capped_count(select(Distribution.id).where(*where), cap))
     items = list(session.scalars(
         select(Distribution).where(*where)
         .options(joinedload(Distribution.document).joinedload(Document.issuer),
-                 joinedload(Distribution.acknowledged_by),
+                 joinedload(Distribution.acknowledged_by).options(  # a name only
+                     load_only(User.id, User.username, User.full_name, User.position), lazyload(User.organization)),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation))
         .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
         .limit(per_page).offset(offset(page, per_page))).unique())
-    return Page(items, total, page, per_page)
+    return capped_page(items, total, page, per_page, cap)
 
 
 def distribution_detail(session: Session, dist_id: int) -> Distribution | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, exists, func, literal, select, union, union_all
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import bindparam, case, exists, func, literal, literal_column, select, union, union_all
+from sqlalchemy.orm import Session, aliased, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (ApprovalStep, Distribution, Document, DocumentProgress, DocumentRecipient, DocumentRevision,
@@ -21,6 +22,9 @@ from . import progress
 from .paging import Page, offset
 
 # --- the distribution table of a document -------------------------------------------
+
+# What the table shows of a person: the name (the roles and the unit stay unread).
+PERSON_NAME = (load_only(User.id, User.username, User.full_name, User.position), lazyload(User.organization))
 
 RECIPIENT_VIEWS = ("all", "unacknowledged", "overdue")
 
@@ -75,7 +79,7 @@ def totals_query(document_id: int, today: date):
 def _totals_columns(p, today: date) -> list:
     o, duty = ReportingObligation.__table__, ReportDuty.__table__
     overdue = progress.overdue_expression(p, today)
-    late_obligations = select(func.count()).where(o.c.document_id == p.c.document_id, o.c.unfiled_count > 0,
+    late_obligations = select(func.count()).where(o.c.document_id == p.c.document_id, o.c.unfiled_count > literal_column("0"),
                                                   o.c.due_date < today).scalar_subquery()
     # A recipient owes one report per obligation: with one obligation overdue, one per recipient.
     late_units = select(func.count(duty.c.distribution_id.distinct())).where(
@@ -103,21 +107,34 @@ def distribution_page(session: Session, document: Document, *, view: str = "all"
 
     `total`, when the caller has the totals (`DistributionTotals.in_view`), saves a statement.
     """
-    where = [Distribution.document_id == document.id]
+    view = view if view in RECIPIENT_VIEWS else "all"
+    params = {"doc_id": document.id, "today": today}
+    if total is None:
+        total = session.scalar(select(func.count(Distribution.id)).where(*_distribution_filter(view)), params)
+    items = list(session.scalars(_distribution_page_query(view), {
+        **params, "limit": per_page, "offset": offset(page, per_page)}).unique())
+    return Page(items, total, page, per_page)
+
+
+def _distribution_filter(view: str) -> list:
+    where = [Distribution.document_id == bindparam("doc_id")]
     if view == "unacknowledged":
         where.append(Distribution.status == "sent")
     elif view == "overdue":
-        where.append(_has_overdue(today))
-    if total is None:
-        total = session.scalar(select(func.count(Distribution.id)).where(*where))
-    items = list(session.scalars(
-        select(Distribution).where(*where)
-        .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
+        where.append(_has_overdue(bindparam("today")))
+    return where
+
+
+@cache
+def _distribution_page_query(view: str):
+    """The SELECT of a page of `distribution_page` in `view` (built once per view)."""
+    return select(Distribution).where(*_distribution_filter(view)) \
+        .options(joinedload(Distribution.organization).load_only(Organization.id, Organization.name),
+                 joinedload(Distribution.acknowledged_by).options(*PERSON_NAME),
                  joinedload(Distribution.via_group),
                  joinedload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 joinedload(Distribution.duties).joinedload(ReportDuty.reports))
-        .order_by(Distribution.id).limit(per_page).offset(offset(page, per_page))).unique())
-    return Page(items, total, page, per_page)
+                 joinedload(Distribution.duties).joinedload(ReportDuty.reports)) \
+        .order_by(Distribution.id).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 # --- history and revisions ------------------------------------------------------------
@@ -215,28 +232,16 @@ class DocumentHead:
     extra: dict
 
 
-def load_document(session: Session, doc_id: int, user: User, today: date, *, extra=()) -> DocumentHead:
+def load_document(session: Session, doc_id: int, user: User, today: date, *, nav: bool = False) -> DocumentHead:
     """Load a document the user may view (its chain and people, as `queries.get_document`
     does, but not its recipient lines: see `side_lists`) with the page's one-row figures
-    and the `extra` labelled columns, in one statement; raise `NotFound` or
-    `PermissionDenied`."""
+    and, with `nav`, the navigation's badges (`dashboards.nav_columns`, in `extra`), in
+    one statement; raise `NotFound` or `PermissionDenied`."""
+    from .dashboards import nav_params
     from .errors import NotFound, PermissionDenied
     from .permissions import can_view
-    p = DocumentProgress.__table__
-    mine = DocumentRevision.document_id == Document.id
-    last_act = select(func.max(HistoryEntry.created_at)).where(
-        HistoryEntry.document_id == Document.id, HistoryEntry.actor_id == user.id,
-        HistoryEntry.trigger != "create").correlate(Document).scalar_subquery()
-    figures = [
-        select(func.count()).where(mine).correlate(Document).scalar_subquery().label("revision_count"),
-        select(func.max(DocumentRevision.number)).where(mine).correlate(Document).scalar_subquery()
-        .label("latest_revision"),
-        select(func.max(DocumentRevision.number)).where(mine, DocumentRevision.created_at <= last_act)
-        .correlate(Document).scalar_subquery().label("seen_revision"),
-        p.c.document_id.label("progress_id"), *_totals_columns(p, today)]
-    rows = session.execute(
-        select(Document, *figures, *extra).outerjoin(p, p.c.document_id == Document.id)
-        .where(Document.id == doc_id).options(*_head_options())).unique().all()
+    params = {"doc_id": doc_id, **nav_params(user, today)}
+    rows = session.execute(_load_document_query(nav), params).unique().all()
     if not rows:
         raise NotFound("Không tìm thấy văn bản.")
     row = rows[0]._mapping
@@ -245,7 +250,32 @@ def load_document(session: Session, doc_id: int, user: User, today: date, *, ext
         raise PermissionDenied("Bạn không có quyền xem văn bản này.")
     return DocumentHead(document, int(row["revision_count"] or 0), row["latest_revision"], row["seen_revision"],
                         totals_of(row) if row["progress_id"] is not None else None,
-                        {c.key: row[c.key] for c in extra})
+                        {key: row[key] for key in NAV_KEYS} if nav else {})
+
+
+NAV_KEYS = ("nav_work", "nav_inbox", "nav_bell")
+
+
+@cache
+def _load_document_query(nav: bool):
+    """The SELECT of `load_document` (built once; the document, the user, the user's unit
+    and the day are parameters `doc_id`, `me`, `my_org` and `today`)."""
+    from .dashboards import nav_columns_of
+    p, me, today = DocumentProgress.__table__, bindparam("me"), bindparam("today")
+    mine = DocumentRevision.document_id == Document.id
+    last_act = select(func.max(HistoryEntry.created_at)).where(
+        HistoryEntry.document_id == Document.id, HistoryEntry.actor_id == me,
+        HistoryEntry.trigger != "create").correlate(Document).scalar_subquery()
+    figures = [
+        select(func.count()).where(mine).correlate(Document).scalar_subquery().label("revision_count"),
+        select(func.max(DocumentRevision.number)).where(mine).correlate(Document).scalar_subquery()
+        .label("latest_revision"),
+        select(func.max(DocumentRevision.number)).where(mine, DocumentRevision.created_at <= last_act)
+        .correlate(Document).scalar_subquery().label("seen_revision"),
+        p.c.document_id.label("progress_id"), *_totals_columns(p, today)]
+    extra = nav_columns_of(me, bindparam("my_org"), today) if nav else []
+    return select(Document, *figures, *extra).outerjoin(p, p.c.document_id == Document.id) \
+        .where(Document.id == bindparam("doc_id")).options(*_head_options())
 
 
 def _head_options() -> list:
@@ -270,22 +300,8 @@ def side_lists(session: Session, document: Document, *, history_size: int = 8) -
     obligations with their named units, and its `history_size` latest history entries with
     the number of all of them, in one statement: the three lists are numbered and joined
     on their numbers, so row i holds the i-th of each (as many rows as the longest)."""
-    def numbered(entity, order, *more):
-        return select(entity, func.row_number().over(order_by=order).label("rn"), *more) \
-            .where(entity.document_id == document.id).subquery()
-    r = numbered(DocumentRecipient, (DocumentRecipient.position, DocumentRecipient.id))
-    o = numbered(ReportingObligation, (ReportingObligation.due_date, ReportingObligation.id))
-    every = numbered(HistoryEntry, HistoryEntry.seq.desc(), func.count().over().label("total"))
-    h = select(every).where(every.c.rn <= history_size).subquery()
-    n = union(select(r.c.rn), select(o.c.rn), select(h.c.rn)).subquery()
-    line, obligation, entry = (aliased(DocumentRecipient, r), aliased(ReportingObligation, o),
-                               aliased(HistoryEntry, h))
-    rows = session.execute(
-        select(n.c.rn, line, obligation, entry, h.c.total).select_from(n)
-        .outerjoin(r, r.c.rn == n.c.rn).outerjoin(o, o.c.rn == n.c.rn).outerjoin(h, h.c.rn == n.c.rn)
-        .options(joinedload(line.organization), joinedload(line.group), joinedload(obligation.units),
-                 joinedload(entry.actor), joinedload(entry.on_behalf_of))
-        .order_by(n.c.rn)).unique().all()
+    rows = session.execute(_side_lists_query(), {"doc_id": document.id, "history_size": history_size}) \
+        .unique().all()
     lists: tuple[dict, dict, dict] = ({}, {}, {})
     for row in rows:
         for found, items in zip(row[1:4], lists):
@@ -295,6 +311,29 @@ def side_lists(session: Session, document: Document, *, history_size: int = 8) -
     set_committed_value(document, "recipients", recipients)
     total = next((row.total for row in rows if row.total is not None), 0)
     return SideLists(recipients, obligations, Page(history, int(total), 1, history_size))
+
+
+@cache
+def _side_lists_query():
+    """The SELECT of `side_lists` (built once: its aliases of three numbered subqueries
+    took longer to build than the statement takes to run)."""
+    doc_id = bindparam("doc_id")
+
+    def numbered(entity, order, *more):
+        return select(entity, func.row_number().over(order_by=order).label("rn"), *more) \
+            .where(entity.document_id == doc_id).subquery()
+    r = numbered(DocumentRecipient, (DocumentRecipient.position, DocumentRecipient.id))
+    o = numbered(ReportingObligation, (ReportingObligation.due_date, ReportingObligation.id))
+    every = numbered(HistoryEntry, HistoryEntry.seq.desc(), func.count().over().label("total"))
+    h = select(every).where(every.c.rn <= bindparam("history_size")).subquery()
+    n = union(select(r.c.rn), select(o.c.rn), select(h.c.rn)).subquery()
+    line, obligation, entry = (aliased(DocumentRecipient, r), aliased(ReportingObligation, o),
+                               aliased(HistoryEntry, h))
+    return select(n.c.rn, line, obligation, entry, h.c.total).select_from(n) \
+        .outerjoin(r, r.c.rn == n.c.rn).outerjoin(o, o.c.rn == n.c.rn).outerjoin(h, h.c.rn == n.c.rn) \
+        .options(joinedload(line.organization), joinedload(line.group), joinedload(obligation.units),
+                 joinedload(entry.actor), joinedload(entry.on_behalf_of)) \
+        .order_by(n.c.rn)
 
 
 def revisions_numbered(session: Session, document: Document, numbers: list[int]) -> dict[int, DocumentRevision]:

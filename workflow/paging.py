@@ -3,15 +3,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
+# How far the long lists count their total: beyond it they show "1.000+" (counting the
+# twenty thousand rows of a province's dashboard took longer than the page itself).
+COUNT_CAP = 1000
+
 
 @dataclass
 class Page:
-    """One page of a longer list: its items, the total count and where it is."""
+    """One page of a longer list: its items, the total count and where it is.
+
+    `capped`: more than `total` items match (the count stopped there, see `COUNT_CAP`);
+    the pages go on past `pages`.
+    """
 
     items: list
     total: int
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -23,9 +34,29 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.capped
 
 
 def offset(page: int, per_page: int) -> int:
     """The number of rows before `page` (pages count from 1; lower numbers mean 1)."""
     return (max(page, 1) - 1) * per_page
+
+
+def count_cap(page: int, per_page: int | None) -> int | None:
+    """How far to count a list shown from `page` on: `COUNT_CAP`, or to the end of the
+    page after it when that is further (None, no cap, for a whole list)."""
+    return max(COUNT_CAP, (max(page, 1) + 1) * per_page) if per_page else None
+
+
+def capped_count(rows, cap: int | None, name: str = "n"):
+    """A SELECT of how many rows the SELECT `rows` answers (as column `name`), counting at
+    most `cap + 1` of them: more than `cap` means "cap+" (all of them without a cap)."""
+    rows = rows if cap is None else rows.limit(cap + 1)
+    return select(func.count().label(name)).select_from(rows.subquery())
+
+
+def capped_page(items: list, counted: int, page: int, per_page: int, cap: int | None) -> Page:
+    """The `Page` of `items` with a total counted by `capped_count` up to `cap`."""
+    if cap is not None and counted > cap:
+        return Page(items, cap, page, per_page, capped=True)
+    return Page(items, counted, page, per_page)

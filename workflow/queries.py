@@ -63,22 +63,49 @@ def obligations_of(session: Session, document: Document) -> list[ReportingObliga
         .order_by(ReportingObligation.due_date, ReportingObligation.id)).unique())
 
 
-def issuing_scope(user: User):
-    """A SELECT of the ids of the user's issuing body and every unit below it (just the
-    user's own unit when no parent issues documents), walked up and down the tree in SQL
-    as `Organization.issuing_body` and its children would be."""
+def _issuing_body(user: User):
+    """A SELECT of the id of the user's issuing body (none when no unit above issues
+    documents), walked up the tree in SQL as `Organization.issuing_body` does."""
     org = Organization.__table__
     up = select(org.c.id, org.c.parent_id, org.c.issues_documents) \
         .where(org.c.id == user.organization_id).cte("scope_up", recursive=True)
     parent = org.alias("scope_parent")
     up = up.union(select(parent.c.id, parent.c.parent_id, parent.c.issues_documents)
                   .join(up, parent.c.id == up.c.parent_id).where(up.c.issues_documents.is_(False)))
-    body = select(up.c.id).where(up.c.issues_documents.is_(True))
+    return select(up.c.id).where(up.c.issues_documents.is_(True))
+
+
+def issuing_scope(user: User):
+    """A SELECT of the ids of the user's issuing body and every unit below it (just the
+    user's own unit when no parent issues documents), walked up and down the tree in SQL
+    as `Organization.issuing_body` and its children would be."""
+    org = Organization.__table__
+    body = _issuing_body(user)
     down = body.cte("scope_down", recursive=True)
     child = org.alias("scope_child")
     down = down.union(select(child.c.id).join(down, child.c.parent_id == down.c.id))
     alone = select(literal(user.organization_id, Integer)).where(~body.exists())
     return union(select(down.c.id), alone)
+
+
+def issuers_in_scope(user: User, issuer_column):
+    """A SELECT of the values of `issuer_column` (an indexed column of organization ids,
+    e.g. `Document.issuer_id`) that lie in `issuing_scope(user)`, found from the other
+    end: the distinct issuers (a few, read by skipping along the column's index), each
+    walked up to see whether the user's issuing body is among its parents. A province's
+    scope is thousands of units; its issuers, the bodies that issue, are a hundred."""
+    org = Organization.__table__
+    body = _issuing_body(user)
+    issuers = select(func.min(issuer_column).label("id")).cte("issuers", recursive=True)
+    following = select(func.min(issuer_column)).where(issuer_column > issuers.c.id) \
+        .correlate(issuers).scalar_subquery()  # never to the caller's own table
+    issuers = issuers.union_all(select(following).where(issuers.c.id.isnot(None)))
+    chain = select(issuers.c.id.label("issuer"), issuers.c.id.label("node")) \
+        .where(issuers.c.id.isnot(None)).cte("issuer_chain", recursive=True)
+    parent = select(org.c.parent_id).where(org.c.id == chain.c.node).scalar_subquery()  # one index lookup
+    chain = chain.union(select(chain.c.issuer, parent).where(chain.c.node.isnot(None)))
+    alone = select(literal(user.organization_id, Integer)).where(~body.exists())
+    return union(select(chain.c.issuer).where(chain.c.node.in_(body)), alone)
 
 
 def issuing_scope_ids(session: Session, user: User) -> list[int]:

@@ -10,7 +10,7 @@ from models import ApprovalStep, Distribution, Document, DocumentProgress, User
 
 from .errors import InvalidTransition, NotFound, PermissionDenied
 from .permissions import can_view, is_recipient, principals
-from .queries import issuing_scope
+from .queries import issuers_in_scope
 
 TRACKING_PRINCIPALS = {"author", "chain_member", "issuer_member", "drafting_unit_head", "admin"}
 ISSUED = ("distributed", "reported")
@@ -68,5 +68,5 @@ def _followed(user: User, doc_id, issuer_id, author_id):
                      select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id))
     # Uncorrelated sets (each read once, and only when needed), the issuing-body arm
     # first: it holds for most documents a member follows and arms are tried in order.
-    return or_(and_(issuer_id.in_(issuing_scope(user)), doc_id.not_in(copies)),
+    return or_(and_(issuer_id.in_(issuers_in_scope(user, issuer_id)), doc_id.not_in(copies)),
                author_id == user.id, doc_id.in_(involved))

@@ -112,7 +112,7 @@ def test_recipients_report_and_the_sender_follows_up(live_server, chromium, shot
     with page.expect_download() as download:
         dist.locator("a:has-text('Xuất XLSX')").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    page.click("summary:has-text('Gửi bổ sung nơi nhận')")
+    page.click("#send-again a:has-text('Gửi bổ sung nơi nhận')")
     page.select_option("#target", label=EXTRA)
     page.select_option("#purpose", "t/h")
     page.click("#send-again button:has-text('Gửi')")

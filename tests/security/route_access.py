@@ -94,6 +94,7 @@ ACCESS: dict[str, Access] = {
     "GET tracking.unit": Access(LOGGED_IN),
     "GET tracking.unit_xlsx": Access(LOGGED_IN),
     "GET tracking.document_xlsx": Access(TRACKER, EVERY_STATE),
+    "GET tracking.send_again_form": Access(SENDER, EVERY_STATE),
     "POST tracking.send_again": Access(SENDER, EVERY_STATE),
     "GET notifications.index": Access(LOGGED_IN),
     "GET notifications.open": Access(OWNER),

@@ -308,6 +308,7 @@ RECIPES = {
     "GET tracking.unit": lambda w, a, d, t: Call("GET", f"/tracking/units/{_unit(w)}"),
     "GET tracking.unit_xlsx": lambda w, a, d, t: Call("GET", f"/tracking/units/{_unit(w)}.xlsx"),
     "GET tracking.document_xlsx": doc_get("/documents/{id}/tracking.xlsx"),
+    "GET tracking.send_again_form": doc_get("/documents/{id}/send-again"),
     "POST tracking.send_again": send_again(api=False),
     "GET notifications.index": get("/notifications"),
     "GET notifications.open": open_notification,

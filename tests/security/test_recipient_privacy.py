@@ -61,3 +61,17 @@ def test_report_attachment_for_the_filer_and_the_sender_only(app, demo, plan, us
         assert response.data == b"noi dung rieng"
     else:
         assert "báo cáo" in response.get_data(as_text=True).lower()
+
+
+def test_document_page_of_a_recipient_shows_its_own_copy_only(app, demo, plan):
+    other_units = {o.name for o in plan["units"]} - {"Ủy ban Mặt trận Tổ quốc Việt Nam xã Bình Lư"}
+    mttq_page = Browser(app).login("mttq").text(f"/documents/{plan['doc_id']}")
+    assert "Bản gửi đơn vị mình và báo cáo" in mttq_page and "bao-cao-mttq.docx" in mttq_page
+    assert "Đã xác nhận nhận:" not in mttq_page  # no totals over the other units
+    danguy_page = Browser(app).login("danguy").text(f"/documents/{plan['doc_id']}")
+    assert "bao-cao-mttq.docx" not in danguy_page and "Bản gửi đơn vị mình" in danguy_page
+    sender_page = Browser(app).login("vanthu").text(f"/documents/{plan['doc_id']}")
+    assert "Phát hành và báo cáo" in sender_page and "bao-cao-mttq.docx" in sender_page
+    assert "Đã xác nhận nhận:" in sender_page
+    for name in other_units:  # the sender's table lists every unit (the preview names them too)
+        assert sender_page.count(name) >= mttq_page.count(name)

@@ -140,7 +140,10 @@ def test_author_sends_again_and_the_new_copy_is_tracked_from_its_send_time(brows
     doc, orgs, groups = plans["issued"], demo["organizations"], demo["groups"]
     b = browser("chuyenvien")
     html = b.text(f"/documents/{doc.id}")
-    assert 'action="/documents/%d/send-again"' % doc.id in html and "Gửi bổ sung nơi nhận" in html
+    assert 'href="/documents/%d/send-again"' % doc.id in html and "Gửi bổ sung nơi nhận" in html
+    assert "<option" not in html.split('id="distribution"')[1]  # the choices are a page of their own
+    html = b.text(f"/documents/{doc.id}/send-again")
+    assert 'action="/documents/%d/send-again"' % doc.id in html and f'value="o:{orgs["kp_mttq"].id}"' in html
     assert f'value="o:{orgs["binhlu_mttq"].id}"' not in html  # already has a copy
     response = b.post(f"/documents/{doc.id}/send-again", {"target": f"o:{orgs['kp_mttq'].id}", "purpose": "t/h"})
     assert response.status_code == 303 and response.headers["Location"].endswith("#distribution")
@@ -171,6 +174,8 @@ def test_others_may_not_send_again(browser, plans, demo, username, message):
     doc, target = plans["issued"], demo["organizations"]["kp_mttq"]
     b = browser(username)
     assert "Gửi bổ sung nơi nhận" not in b.text(f"/documents/{doc.id}")
+    response = b.get(f"/documents/{doc.id}/send-again")
+    assert response.status_code == 403 and message in response.get_data(as_text=True)
     response = b.post(f"/documents/{doc.id}/send-again", {"target": f"o:{target.id}"},
                       headers={"Referer": f"/documents/{doc.id}"})
     assert response.status_code == 303 and dist_of(doc, target) is None

@@ -103,7 +103,7 @@ def _dashboard(per_page):
 def dashboard():
     page = _dashboard(_int_arg("per_page", 20, high=100))
     return jsonify(items=[{"document": _doc(r.document), "progress": r.progress.as_dict()} for r in page.items],
-                   total=page.total, page=page.page, per_page=page.per_page,
+                   total=page.total, total_capped=page.capped, page=page.page, per_page=page.per_page,
                    today=clock.local_date().isoformat())
 
 

@@ -119,7 +119,9 @@ SCHEMAS = {
                     acknowledged_percent={"type": "number"}, reports_owed=INT, filed=INT, on_time=INT,
                     late=INT, overdue=INT, due=INT, reported_percent={"type": "number"}, next_due=nullable(DATE)),
     "TrackingPage": obj(["items", "total"], items=array(obj(document=ref("DocumentRef"), progress=ref("Progress"))),
-                        total=INT, page=INT, per_page=INT, today=DATE),
+                        total=INT, total_capped=dict(BOOL, description=(
+                            "true: more than `total` match (counted up to 1,000, or one page past the one asked)")),
+                        page=INT, per_page=INT, today=DATE),
     "UnitRow": obj(organization=obj(id=INT, name=STR), documents=INT, unacknowledged=INT, refused=INT,
                    reports_owed=INT, overdue=INT, next_due=nullable(DATE)),
     "UnitItems": obj(["organization", "items"], organization=obj(id=INT, name=STR), today=DATE, items=array(obj(

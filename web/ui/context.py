@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from models import db
 from workflow import clock, dashboards
+from workflow.paging import COUNT_CAP
 
 from . import predicates
 from .formatting import locale
@@ -58,7 +59,7 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     """Register the context processor and template globals."""
     app.jinja_env.globals.update(
-        has_endpoint=has_endpoint, url_with=url_with, nav_counts=nav_counts,
+        has_endpoint=has_endpoint, url_with=url_with, nav_counts=nav_counts, count_cap=COUNT_CAP,
         can_create_draft=predicates.can_create_draft, can_view_register=predicates.can_view_register,
         can_administer=predicates.can_administer)
 

@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from models import ORG_KINDS, ROLES
 from workflow import clock, registry
+from workflow.paging import COUNT_CAP
 
 PURPOSE_LABELS = {"t/h": _l("for action (t/h)"), "b/c": _l("to report (b/c)"),
                   "để biết": _l("for information"), None: _l("unmarked")}
@@ -98,7 +99,24 @@ def org_kind_label(kind: str) -> str:
 
 
 def _lookup(table: dict):
-    return lambda code: str(table.get(code, code or ""))
+    """A filter answering the label of a code in the UI language; each label is translated
+    once per language (the tables are fixed; a list page asks for the same few many times)."""
+    translated: dict[tuple[str, object], str] = {}
+
+    def label(code) -> str:
+        if code not in table:
+            return str(code or "")
+        key = (locale(), code)
+        found = translated.get(key)
+        if found is None:
+            found = translated[key] = str(table[code])
+        return found
+    return label
+
+
+def at_most(n: int) -> str:
+    """A count taken up to `paging.COUNT_CAP`: "1000+" past it."""
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 def nl2br(text: str | None) -> Markup:
@@ -115,6 +133,6 @@ def init_app(app: Flask) -> None:
         "action_label": _lookup(ACTION_LABELS), "step_kind_label": _lookup(STEP_KINDS),
         "decision_label": _lookup(DECISIONS), "step_status_label": _lookup(STEP_STATUS),
         "duty_status_label": _lookup(DUTY_STATUS), "dist_status_label": _lookup(DIST_STATUS),
-        "work_kind_label": _lookup(WORK_KINDS), "nl2br": nl2br,
+        "work_kind_label": _lookup(WORK_KINDS), "nl2br": nl2br, "at_most": at_most,
     }
     app.jinja_env.filters.update(filters)

@@ -10,6 +10,7 @@ from workflow import clock, dashboards, directory, document_page, queries, regis
 from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
 from workflow.paging import Page
+from workflow.tracking_access import can_track
 
 from ...auth import actor
 from ..context import page_arg, remember_nav_counts
@@ -122,7 +123,7 @@ def show(doc_id: int):
     decision, distribution table and history."""
     user, today = actor(), clock.local_date()
     session = db.session
-    head = document_page.load_document(session, doc_id, user, today, extra=dashboards.nav_columns(user, today))
+    head = document_page.load_document(session, doc_id, user, today, nav=True)
     document = head.document
     remember_nav_counts(dashboards.nav_counts_of(head.extra))
     record_access(session, user, document, "view", request.remote_addr or "")
@@ -151,8 +152,13 @@ def show(doc_id: int):
         view = request.args.get("recipients", "all")
         view = view if view in document_page.RECIPIENT_VIEWS else "all"
         totals = head.totals or document_page.DistributionTotals()
-        context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
-            session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
+        if can_track(session, user, document):
+            context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
+                session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
+        else:  # a recipient sees its own unit's copy, not the other units' receipts and reports
+            own = queries.distributions_of(session, document, user.organization_id)
+            context.update(recipients_view="all", totals=totals, own_copy=True,
+                           distributions=Page(own, len(own), 1, max(len(own), 1)))
     return render_template("documents/show.html", **context)
 
 

@@ -2,13 +2,14 @@
 and the "send again" form (gửi bổ sung) that adds recipients after issue."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from models import Document, User, db
 from workflow import directory, document_page, tracking
+from workflow.errors import PermissionDenied
 from workflow.services import followup
 
 from ...auth import actor
@@ -32,7 +33,7 @@ def may_send_again(user: User, document: Document) -> bool:
     return document.state in ISSUED and followup.can_send_again(user, document)
 
 
-def send_again_form(session: Session, document: Document) -> SendAgainForm:
+def choices_form(session: Session, document: Document) -> SendAgainForm:
     """The form with the groups and the units that have no copy yet (one statement)."""
     orgs, groups = document_page.send_again_choices(session, document)
     return SendAgainForm(formdata=None).set_choices(orgs, groups)
@@ -41,13 +42,27 @@ def send_again_form(session: Session, document: Document) -> SendAgainForm:
 @bp.app_template_global("follow_up_of")
 def follow_up_of(document: Document) -> dict:
     """For the document page: may the current user export its tracking (`export`), and
-    the send-again form when they may also send it again (`send_again`, else None)."""
+    may they also send it again (`send_again`: the page links to `send_again_form`, which
+    lists the thousands of possible recipients only when asked)."""
     if not current_user.is_authenticated:
-        return {"export": False, "send_again": None}
+        return {"export": False, "send_again": False}
     user = current_user._get_current_object()
     export = may_track(db.session, user, document)
-    form = send_again_form(db.session, document) if export and may_send_again(user, document) else None
-    return {"export": export, "send_again": form}
+    return {"export": export, "send_again": export and may_send_again(user, document)}
+
+
+@login_required
+def send_again_form(doc_id: int):
+    """The "send again" page of an issued document: a form with the groups and the units
+    without a copy yet, which posts to `send_again`. For those `may_send_again` lets
+    (403 otherwise); a document not issued or not followed is refused as `send_again`
+    refuses it."""
+    user = actor()
+    document = tracking.get_tracked_document(db.session, doc_id, user)
+    if not may_send_again(user, document):
+        raise PermissionDenied("Chỉ người soạn thảo hoặc văn thư của cơ quan ban hành mới được gửi bổ sung.")
+    return render_template("tracking/send_again.html", document=document,
+                           form=choices_form(db.session, document))
 
 
 @login_required
@@ -68,4 +83,5 @@ def send_again(doc_id: int):
     return redirect(url_for("documents.show", doc_id=doc_id) + "#distribution", 303)
 
 
+bp.add_url_rule("/documents/<int:doc_id>/send-again", "send_again_form", send_again_form)
 bp.add_url_rule("/documents/<int:doc_id>/send-again", "send_again", send_again, methods=["POST"])
