@@ -140,10 +140,9 @@ class Floor:
         t, s0 = time.perf_counter(), self.statements
         with conn.transaction():
             at, series = now(), f"org-{w['ubnd']}"
-            self.x("INSERT INTO number_sequence (series, year, last_number) VALUES (%s,%s,0) ON CONFLICT DO NOTHING",
-                   (series, at.year))
-            number = self.x("UPDATE number_sequence SET last_number=last_number+1 WHERE series=%s AND year=%s "
-                            "RETURNING last_number", (series, at.year))[0][0]
+            number = self.x("INSERT INTO number_sequence (series, year, last_number) VALUES (%s,%s,1)"
+                            " ON CONFLICT (series, year) DO UPDATE SET last_number=number_sequence.last_number+1"
+                            " RETURNING last_number", (series, at.year))[0][0]
             self.move(doc, "distributed", None, at, ", number=%s, year=%s, issue_date=%s, issued_at=%s, file_sha256=%s"
                       % (number, at.year, f"'{at.date()}'", f"'{at}'", f"'{hashlib.sha256(self.docx).hexdigest()}'"))
             self.x("UPDATE approval_step SET decision='issued', decided_by_id=%s, decided_at=%s WHERE id=%s",

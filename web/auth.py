@@ -84,8 +84,7 @@ def init_app(app: Flask) -> None:
         header = req.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return None
-        row = db.session.scalar(select(ApiToken).where(
-            ApiToken.token_hash == ApiToken.hash(header[7:].strip())))
+        row = db.session.scalars(_token_query(), {"token_hash": ApiToken.hash(header[7:].strip())}).first()
         if row is None or row.expires_at < clock.now() or not row.user.active:
             return None
         return row.user
@@ -102,6 +101,12 @@ def load_user(user_id: int) -> User | None:
 def _user_query():
     """The SELECT of `load_user` (built once, so that its cache key is computed once)."""
     return select(User).where(User.id == bindparam("user_id"))
+
+
+@cache
+def _token_query():
+    """The SELECT of a bearer token by its hash (built once, so that its cache key is computed once)."""
+    return select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
 
 
 def actor() -> User:

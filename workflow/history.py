@@ -9,15 +9,16 @@ deleted rows at the end no longer match the anchor.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, exists, func, insert, literal_column, select, true
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Document, HistoryEntry, User
 
 from .errors import Conflict
+from .versioning import Change
 
 CONFLICT_MESSAGE = "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại rồi thực hiện lại."
 
@@ -25,9 +26,14 @@ CONFLICT_MESSAGE = "Dữ liệu vừa được người khác thay đổi. Vui l
 def record(session: Session, document: Document, actor: User | None, trigger: str,
            from_state: str, to_state: str, now: datetime, *, comment: str = "",
            step=None, distribution=None, on_behalf_of: User | None = None,
-           first: bool = False) -> HistoryEntry:
+           first: bool = False, guard: Change | None = None, also: tuple[Change, ...] = ()) -> HistoryEntry:
     """Append a history row for `document`, chained to the row its anchor names
     (`first`: the document was created in this transaction, its chain is empty).
+
+    `guard` (a compare-and-set, `versioning.versioned_change`) and `also` (writes
+    such as counters, `progress.acknowledgement`) are written first, in that
+    order, in the same statement as the row on PostgreSQL: when the guard
+    matches no row this raises `Conflict` and nothing at all is written.
 
     The row is written at once, in the caller's transaction, together with a
     compare-and-set that moves the document's anchor to it from the anchor
@@ -51,7 +57,7 @@ def record(session: Session, document: Document, actor: User | None, trigger: st
         distribution_id=distribution.id if distribution is not None else None,
         created_at=now, prev_hash=head_hash)
     entry.seal()
-    if not _append(session, document, head_seq, entry):
+    if not _append(session, document, head_seq, entry, guard, also):
         # The anchor loaded with the document is stale: chain to the row it names now.
         head_seq, entry.prev_hash = _head(session, document)
         entry.seq = head_seq + 1
@@ -65,24 +71,53 @@ def record(session: Session, document: Document, actor: User | None, trigger: st
     return entry
 
 
-def _append(session: Session, document: Document, head_seq: int, entry: HistoryEntry) -> bool:
+def _append(session: Session, document: Document, head_seq: int, entry: HistoryEntry,
+            guard: Change | None = None, also: tuple[Change, ...] = ()) -> bool:
     """Move the document's anchor from `head_seq` to `entry` (compare-and-set) and insert
-    `entry`, setting its id; False, with nothing written, when the anchor had moved."""
-    values = {c.key: getattr(entry, c.key) for c in HistoryEntry.__table__.columns if c.key != "id"}
+    `entry`, setting its id; False, with nothing written, when the anchor had moved.
+    `guard` and `also` (see `record`) are written first, and stay written then."""
+    connection = session.connection()
     anchor = {"anchor_doc": document.id, "anchor_from": head_seq, "anchor_seq": entry.seq,
               "anchor_hash": entry.hash}
-    if session.get_bind().dialect.name == "postgresql":
-        row = {f"row_{k}": v for k, v in values.items()}
-        entry_id = session.execute(_move_and_insert(), {**anchor, **row}).scalar()
+    if connection.dialect.name == "postgresql":
+        anchor.update({f"row_{k}": getattr(entry, k) for k in _row_keys()})
+        if guard is None and not also:
+            entry_id = connection.execute(_move_and_insert(), anchor).scalar()
+        else:
+            statement = _guarded_move_and_insert(guard.statement if guard else None,
+                                                 tuple(c.statement for c in also))
+            for change in ((guard,) if guard else ()) + also:
+                anchor.update(change.params)
+            matched, entry_id = connection.execute(statement, anchor).one()
+            if guard is not None and not matched:
+                raise Conflict(CONFLICT_MESSAGE)
+            _applied(guard)
         if entry_id is None:
             return False
     else:
-        if session.execute(_move(), anchor).rowcount != 1:
+        if guard is not None and connection.execute(guard.statement, guard.params).rowcount != 1:
+            raise Conflict(CONFLICT_MESSAGE)
+        _applied(guard)
+        for change in also:
+            connection.execute(change.statement, change.params)
+        if connection.execute(_move(), anchor).rowcount != 1:
             return False
         table = HistoryEntry.__table__
-        entry_id = session.execute(insert(table).returning(table.c.id), values).scalar_one()
+        entry_id = connection.execute(insert(table).returning(table.c.id),
+                                      {k: getattr(entry, k) for k in _row_keys()}).scalar_one()
     entry.id = entry_id
     return True
+
+
+def _applied(change: Change | None) -> None:
+    if change is not None and change.applied is not None:
+        change.applied()
+
+
+@cache
+def _row_keys() -> tuple[str, ...]:
+    """The columns of a history row that its INSERT writes (all but the id)."""
+    return tuple(c.key for c in HistoryEntry.__table__.columns if c.key != "id")
 
 
 @cache
@@ -101,10 +136,38 @@ def _move_and_insert():
     """`_move` and the INSERT of the row (`row_<column>`) in one PostgreSQL statement: the row
     is selected from the moved anchor, so nothing is inserted when the anchor had moved."""
     rows = HistoryEntry.__table__
-    names = [c.key for c in rows.columns if c.key != "id"]
+    names = list(_row_keys())
     moved = _move().returning(Document.__table__.c.id).cte("moved")
     row = select(*[bindparam(f"row_{k}", type_=rows.c[k].type) for k in names]).select_from(moved)
     return insert(rows).from_select(names, row).returning(rows.c.id)
+
+
+@lru_cache(maxsize=32)
+def _guarded_move_and_insert(guard, also: tuple):
+    """`_move_and_insert` preceded by `guard` and `also` (UPDATEs) in one PostgreSQL statement,
+    answering (whether the guard matched, the new row's id or NULL).
+
+    Everything is written only if the guard matched. The order of the row locks is the
+    order of the separate statements (the guard's row, the others', the document's):
+    the select list reads the guard first, and the anchor's UPDATE evaluates its
+    condition, which reads the others, before it locks the document."""
+    rows = HistoryEntry.__table__
+    names = list(_row_keys())
+    matched = true()
+    parts = []
+    if guard is not None:
+        guarded = guard.returning(literal_column("1").label("ok")).cte("guarded")
+        matched = exists(select(guarded.c.ok))
+        parts.append(guarded)
+    written = [statement.where(matched).returning(literal_column("1").label("ok")).cte(f"also_{i}")
+               for i, statement in enumerate(also)]
+    moved = _move().where(matched, *[select(func.count()).select_from(w).scalar_subquery() >= 0
+                                     for w in written]) \
+        .returning(Document.__table__.c.id).cte("moved")
+    row = select(*[bindparam(f"row_{k}", type_=rows.c[k].type) for k in names]).select_from(moved)
+    inserted = insert(rows).from_select(names, row).returning(rows.c.id).cte("inserted")
+    first = select(func.count()).select_from(parts[0]).scalar_subquery() if parts else literal_column("1")
+    return select(first.label("matched"), select(inserted.c.id).scalar_subquery().label("id"))
 
 
 def _head(session: Session, document: Document) -> tuple[int, str]:

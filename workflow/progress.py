@@ -2,7 +2,9 @@
 
 The services call one of these functions in the transaction of every change to
 distributions, duties or reports; each adds to the counters with
-`UPDATE … SET n = n + k`, so that concurrent acknowledgements and filings add up.
+`UPDATE … SET n = n + k`, so that concurrent acknowledgements and filings add up
+(an acknowledgement's UPDATE, `acknowledgement`, is run by `history.record` in
+the statement that writes its history row).
 Whatever changes an obligation's `unfiled_count` first updates the document's
 progress row: that row lock orders the writers of one document, so that
 `next_due` and `last_due`, read back from the obligations afterwards, see every
@@ -13,21 +15,39 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import and_, case, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (Distribution, Document, DocumentProgress, Report, ReportDuty,
                     ReportingObligation)
 
+from .versioning import Change
+
 P, O = DocumentProgress.__table__, ReportingObligation.__table__
 
 
 def _add(session: Session, document_id: int, **deltas: int) -> None:
     """Add `deltas` to the document's counters (the row lock every writer takes first)."""
-    session.execute(update(P).where(P.c.document_id == document_id)
-                    .values({name: P.c[name] + delta for name, delta in deltas.items()}))
+    change = _addition(document_id, **deltas)
+    session.connection().execute(change.statement, change.params)
+
+
+def _addition(document_id: int, **deltas: int) -> Change:
+    """`_add` as a prepared write."""
+    params = {f"p_{name}": delta for name, delta in deltas.items()}
+    params["p_document"] = document_id
+    return Change(_add_statement(tuple(sorted(deltas))), params)
+
+
+@cache
+def _add_statement(names: tuple[str, ...]):
+    """The UPDATE of `_add` for these counters (built once per set of names, so that its
+    cache key is computed once); the amounts are `p_<name>` parameters."""
+    return update(P).where(P.c.document_id == bindparam("p_document")) \
+        .values({name: P.c[name] + bindparam(f"p_{name}", type_=P.c[name].type) for name in names})
 
 
 def _add_unfiled(session: Session, by_obligation: dict[int, int]) -> None:
@@ -37,15 +57,29 @@ def _add_unfiled(session: Session, by_obligation: dict[int, int]) -> None:
         if delta:
             by_amount.setdefault(delta, []).append(obligation_id)
     for delta, ids in by_amount.items():
-        session.execute(update(O).where(O.c.id.in_(ids)).values(unfiled_count=O.c.unfiled_count + delta))
+        session.connection().execute(_add_unfiled_statement(), {"o_ids": ids, "o_delta": delta})
+
+
+@cache
+def _add_unfiled_statement():
+    """The UPDATE of `_add_unfiled` (built once)."""
+    return update(O).where(O.c.id.in_(bindparam("o_ids", expanding=True))) \
+        .values(unfiled_count=O.c.unfiled_count + bindparam("o_delta", type_=O.c.unfiled_count.type))
 
 
 def _refresh_due(session: Session, document_id: int) -> None:
     """Read `next_due` and `last_due` back from the obligations still owed."""
-    owed = select(O.c.due_date).where(O.c.document_id == document_id, O.c.unfiled_count > 0)
-    session.execute(update(P).where(P.c.document_id == document_id).values(
+    session.connection().execute(_refresh_due_statement(), {"p_document": document_id})
+
+
+@cache
+def _refresh_due_statement():
+    """The UPDATE of `_refresh_due` (built once)."""
+    document = bindparam("p_document")
+    owed = select(O.c.due_date).where(O.c.document_id == document, O.c.unfiled_count > 0)
+    return update(P).where(P.c.document_id == document).values(
         next_due=select(func.min(owed.c.due_date)).scalar_subquery(),
-        last_due=select(func.max(owed.c.due_date)).scalar_subquery()))
+        last_due=select(func.max(owed.c.due_date)).scalar_subquery())
 
 
 def _owed_by_obligation(session: Session, document_id: int, distribution_ids=None) -> dict[int, int]:
@@ -84,9 +118,10 @@ def recipients_added(session: Session, document_id: int, distribution_ids: list[
         _refresh_due(session, document_id)
 
 
-def acknowledged(session: Session, document_id: int) -> None:
-    """Count one acknowledgement."""
-    _add(session, document_id, acknowledged=1)
+def acknowledgement(document_id: int) -> Change:
+    """Count one acknowledgement: a prepared write, for `history.record` to run with the
+    acknowledgement's row (after its compare-and-set, before the history row)."""
+    return _addition(document_id, acknowledged=1)
 
 
 def refused(session: Session, document_id: int, dropped: list[ReportDuty]) -> None:
@@ -124,6 +159,19 @@ def duties_added(session: Session, document_id: int, obligation_id: int, n: int)
 
 
 # --- reading ------------------------------------------------------------------------
+
+def owed_and_unfiled(session: Session, document_id: int) -> tuple[int, int] | None:
+    """(reports owed, reports not yet filed) of the document as counted in this
+    transaction, or None when it has no counters."""
+    row = session.connection().execute(_owed_query(), {"p_document": document_id}).first()
+    return None if row is None else (row[0], row[1])
+
+
+@cache
+def _owed_query():
+    """The SELECT of `owed_and_unfiled` (built once)."""
+    return select(P.c.reports_owed, P.c.unfiled).where(P.c.document_id == bindparam("p_document"))
+
 
 def overdue_expression(progress, today: date):
     """SQL for the number of reports of a progress row's document overdue on `today`:

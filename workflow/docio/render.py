@@ -12,8 +12,8 @@ Page numbers are centred in the header from page 2 on.
 Everything that does not depend on the spec (page setup, header with the
 PAGE field, the styles — one paragraph style per ND30 component) is built
 once from python-docx's default template, trimmed of the parts and styles a
-document never uses, and kept as bytes; each render opens those bytes and
-adds the content. Each paragraph takes its component's style, and the
+document never uses, and kept as bytes, opened once; each render adds the
+content to a deep copy of it. Each paragraph takes its component's style, and the
 properties readers check — alignment, the body's indent and spacing, and the
 runs' font, size, bold and italic — are also set directly, because python-docx
 and the importer (:mod:`.container`) read direct formatting only; they are set
@@ -102,7 +102,7 @@ def render_docx(spec: RenderSpec) -> bytes:
     Raises nothing for well-typed specs; missing parts (no issuer, no
     recipients, no signer) are simply left out of the layout.
     """
-    document = docx.Document(io.BytesIO(_template()))
+    document = copy.deepcopy(_opened_template())
     writer = _Writer()
     _header_table(document, writer, spec)
     _type_and_title(document, writer, spec)
@@ -319,6 +319,13 @@ def _core_properties(document, spec: RenderSpec) -> None:
     props.comments = ""
     props.created = props.modified = _stamp(spec)
     props.revision = 1
+
+
+@functools.cache
+def _opened_template():
+    """`_template` opened once; each render works on a deep copy (cheaper than opening
+    the bytes again, and the same document)."""
+    return docx.Document(io.BytesIO(_template()))
 
 
 @functools.cache

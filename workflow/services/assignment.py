@@ -1,7 +1,9 @@
 """Finding the person for each step of a chain, and the signature block."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import Document, Organization, User
@@ -10,12 +12,35 @@ from ..definitions import Definition, StepDef
 from ..errors import ValidationFailed
 
 
-def _subtree(root_id: int):
-    """A recursive CTE of the ids of organization `root_id` and every organization below it."""
+def _subtree():
+    """A recursive CTE of the ids of organization `s_root` and every organization below it."""
     org = Organization.__table__
-    tree = select(org.c.id).where(org.c.id == root_id).cte("subtree", recursive=True)
+    tree = select(org.c.id).where(org.c.id == bindparam("s_root")).cte("subtree", recursive=True)
     child = org.alias("subtree_child")
     return tree.union(select(child.c.id).join(tree, child.c.parent_id == tree.c.id))
+
+
+@cache
+def _users_query(whole_tree: bool):
+    """The active users (id, roles, position) of organization `s_root`, or of it and every
+    organization below it (built once per variant, so that its cache key is computed once)."""
+    within = User.organization_id.in_(select(_subtree().c.id)) if whole_tree \
+        else User.organization_id == bindparam("s_root")
+    return select(User.id, User.roles, User.position) \
+        .where(within, User.active.is_(True)).order_by(User.id)
+
+
+@cache
+def _chosen_query():
+    """The SELECT of the users chosen for a chain, ids `s_ids` (built once)."""
+    return select(User).where(User.id.in_(bindparam("s_ids", expanding=True)))
+
+
+@cache
+def _holds_query():
+    """The SELECT telling whether organization `s_org` lies under `s_root` (built once)."""
+    tree = _subtree()
+    return select(tree.c.id).where(tree.c.id == bindparam("s_org"))
 
 
 class _Scope:
@@ -24,23 +49,16 @@ class _Scope:
 
     def __init__(self, session: Session, document: Document, within: str):
         self.session = session
-        if within == "drafting_unit":
-            self.root_id, self.tree = document.drafting_unit.id, None
-            orgs = [self.root_id]
-        else:
-            self.root_id = document.issuer.id
-            self.tree = _subtree(self.root_id)
-            orgs = select(self.tree.c.id)
-        self.users = session.execute(
-            select(User.id, User.roles, User.position)
-            .where(User.organization_id.in_(orgs), User.active.is_(True)).order_by(User.id)).all()
+        self.whole_tree = within != "drafting_unit"
+        self.root_id = document.issuer_id if self.whole_tree else document.drafting_unit_id
+        self.users = session.execute(_users_query(self.whole_tree), {"s_root": self.root_id}).all()
 
     def holds(self, organization_id: int) -> bool:
         """True when `organization_id` lies in the scope."""
-        if self.tree is None:
+        if not self.whole_tree:
             return organization_id == self.root_id
-        found = select(self.tree.c.id).where(self.tree.c.id == organization_id)
-        return self.session.scalar(found) is not None
+        found = self.session.scalar(_holds_query(), {"s_root": self.root_id, "s_org": organization_id})
+        return found is not None
 
 
 def _fits(step: StepDef, document: Document, user_id: int, roles, position: str) -> bool:
@@ -67,21 +85,28 @@ def _pick(session: Session, document: Document, step: StepDef, scope: _Scope) ->
                            code="no_assignee")
 
 
-def resolve_chain(session: Session, document: Document, steps: list[StepDef]) -> list[User]:
-    """The user who acts on each of `steps` for `document` (see `resolve_assignee`).
+def resolve_chain_ids(session: Session, document: Document, steps: list[StepDef]) -> list[int]:
+    """The id of the user who acts on each of `steps` for `document` (see `resolve_assignee`).
 
     Each scope (the drafting unit, the issuing body's subtree) is read once,
-    in one statement, and the chosen users are loaded together.
+    in one statement; no user is loaded.
     """
     scopes: dict[str, _Scope] = {}
     picks = []
     for step in steps:
         if step.within not in scopes:
             scopes[step.within] = _Scope(session, document, step.within)
-        picks.append(_pick(session, document, step, scopes[step.within]))
-    wanted = {p for p in picks if isinstance(p, int)}
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(wanted)))} if wanted else {}
-    return [p if isinstance(p, User) else users[p] for p in picks]
+        pick = _pick(session, document, step, scopes[step.within])
+        picks.append(pick.id if isinstance(pick, User) else pick)
+    return picks
+
+
+def resolve_chain(session: Session, document: Document, steps: list[StepDef]) -> list[User]:
+    """The user who acts on each of `steps` for `document` (see `resolve_assignee`),
+    loaded together in one statement (or found in the session)."""
+    ids = resolve_chain_ids(session, document, steps)
+    users = {u.id: u for u in session.scalars(_chosen_query(), {"s_ids": sorted(set(ids))})}
+    return [users[i] for i in ids]
 
 
 def resolve_assignee(session: Session, document: Document, step: StepDef) -> User:

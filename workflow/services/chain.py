@@ -16,7 +16,7 @@ from ..events import emit
 from ..history import record
 from ..machine import check, fire
 from ..permissions import can_view
-from .assignment import resolve_chain, signature_block
+from .assignment import resolve_chain_ids, signature_block
 
 MAX_COMMENT = 4000
 
@@ -89,10 +89,10 @@ def submit(session: Session, document: Document, actor: User, *, comment: str = 
     comment, now = ctx.comment, ctx.now
     check(ctx, "submit")
     with session.no_autoflush:
-        assignees = resolve_chain(session, document, ctx.definition.chain)
+        assignees = resolve_chain_ids(session, document, ctx.definition.chain)
     chain_round = document.chain_round + 1
     steps = [ApprovalStep(document=document, round=chain_round, position=i, key=s.key,
-                          label=s.label, kind=s.kind, assignee=who)
+                          label=s.label, kind=s.kind, assignee_id=who)
              for i, (s, who) in enumerate(zip(ctx.definition.chain, assignees))]
     session.add_all(steps)
     session.flush()  # the steps get their ids; the document is written once, below

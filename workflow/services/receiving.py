@@ -16,7 +16,7 @@ from ..events import emit
 from ..history import record
 from ..machine import fire
 from .. import progress, registry
-from ..versioning import update_versioned
+from ..versioning import versioned_change
 
 MAX_REPORT = 20000
 MAX_FILE = 10 * 1024 * 1024
@@ -47,12 +47,12 @@ def acknowledge(session: Session, distribution: Distribution, actor: User, *,
                        f"{distribution.acknowledged_at:%H:%M %d/%m/%Y} (UTC).", code="already_acknowledged")
     if distribution.status == "refused":
         raise Conflict("Đơn vị đã từ chối tiếp nhận văn bản này.", code="refused")
-    update_versioned(session, distribution, status="acknowledged", acknowledged_at=now,
-                     acknowledged_by_id=actor.id)
-    progress.acknowledged(session, distribution.document_id)
-    set_committed_value(distribution, "acknowledged_by", actor)
     record(session, document, actor, "acknowledge", document.state, document.state, now,
-           distribution=distribution, comment=distribution.organization.name)
+           distribution=distribution, comment=distribution.organization.name,
+           guard=versioned_change(distribution, status="acknowledged", acknowledged_at=now,
+                                  acknowledged_by_id=actor.id),
+           also=(progress.acknowledgement(distribution.document_id),))
+    set_committed_value(distribution, "acknowledged_by", actor)
     session.flush()
     emit(session, "distribution_acknowledged", document=document, distribution=distribution,
          actor=actor, now=now)
@@ -133,6 +133,9 @@ def file_report(session: Session, distribution: Distribution, actor: User, text:
 def _complete_if_all_filed(session: Session, document: Document, actor: User, now: datetime) -> None:
     if document.state != "distributed":
         return
+    counts = progress.owed_and_unfiled(session, document.id)
+    if counts is not None and (counts[0] == 0 or counts[1] > 0):
+        return  # the counters say so: no duty to read
     duties = list(session.scalars(select(ReportDuty).where(ReportDuty.document_id == document.id)))
     if not duties or any(d.filed_at is None for d in duties):
         return
