@@ -24,24 +24,30 @@ def database_url(tmp_path: Path) -> str:
     return PG_URL if USE_PG else f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+def reset_database() -> None:
+    """Every table, empty, in the current app's database: SQLite creates them; PostgreSQL
+    creates them once per run, then truncates them."""
+    global _pg_schema_ready
+    if USE_PG:
+        if not _pg_schema_ready:
+            db.drop_all()
+            db.create_all()
+            _pg_schema_ready = True
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    else:
+        db.create_all()
+
+
 @pytest.fixture
 def app(tmp_path):
     """A new application on an empty database with every table created."""
-    global _pg_schema_ready
     from web import create_app
     application = create_app(type("T", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
                                                        "WTF_CSRF_ENABLED": True}))
     with application.app_context():
-        if USE_PG:
-            if not _pg_schema_ready:
-                db.drop_all()
-                db.create_all()
-                _pg_schema_ready = True
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
-        else:
-            db.create_all()
+        reset_database()
         yield application
         db.session.remove()
         clock.set_now(None)

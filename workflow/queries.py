@@ -31,9 +31,15 @@ def document_options():
     ]
 
 
-def get_document(session: Session, doc_id: int, user: User, *, for_update: bool = False) -> Document:
+def get_document(session: Session, doc_id: int, user: User) -> Document:
     """Load a document the user may view; raise `NotFound` or `PermissionDenied`."""
-    document = session.scalars(_document_query(), {"doc_id": doc_id}).unique().first()
+    return load_viewable(session, _document_query(), doc_id, user)
+
+
+def load_viewable(session: Session, query, doc_id: int, user: User) -> Document:
+    """Run `query` (a SELECT of one document by its `doc_id` parameter) and check that
+    `user` may view the document; raise `NotFound` or `PermissionDenied`."""
+    document = session.scalars(query, {"doc_id": doc_id}).unique().first()
     if document is None:
         raise NotFound("Không tìm thấy văn bản.")
     if not can_view(session, user, document):

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import docx
@@ -82,3 +83,12 @@ def text_document(*, header=None, type_line="KẾ HOẠCH", title="Tổ chức N
                    "", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "Lò Văn Minh"]
     parts = header + [""] + ([type_line] if type_line else []) + [title, ""]
     return "\n".join(parts + (body if body is not None else BODY) + [""] + closing) + "\n"
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive of `members` (name → bytes), for files that only look like .docx."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

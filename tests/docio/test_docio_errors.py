@@ -1,6 +1,5 @@
 """Bad input is rejected with ImportRejected(code, Vietnamese message)."""
 
-import io
 import zipfile
 
 import pytest
@@ -8,15 +7,7 @@ import pytest
 from workflow.docio import ImportRejected, read_document, read_docx
 from workflow.docio import container
 
-from .builders import build_docx, text_document
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+from .builders import build_docx, text_document, zip_of
 
 
 def _rejected(data: bytes, filename: str = "file.docx", **kwargs) -> ImportRejected:
@@ -39,14 +30,14 @@ def test_unsupported_format(data, filename):
 
 
 def test_zip_that_is_not_a_docx_is_unsupported():
-    assert _rejected(_zip({"hello.txt": b"xin chao"})).code == "unsupported_format"
+    assert _rejected(zip_of({"hello.txt": b"xin chao"})).code == "unsupported_format"
 
 
 @pytest.mark.parametrize("data", [
     b"PK\x03\x04" + b"\x00" * 100,
     b"PK\x03\x04garbage that is not a zip at all",
 ])
-def test_corrupt_zip(data):
+def test_corruptzip_of(data):
     assert _rejected(data).code == "corrupt_file"
 
 
@@ -60,12 +51,12 @@ def test_binary_named_docx_is_corrupt():
 
 
 def test_broken_document_xml_is_corrupt():
-    data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document><w:body"})
+    data = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document><w:body"})
     assert _rejected(data).code == "corrupt_file"
 
 
 def test_zip_bomb_by_ratio_is_refused_before_decompressing(monkeypatch):
-    data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\x00" * (8 << 20)})
+    data = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\x00" * (8 << 20)})
     opened = []
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: opened.append(a) or 1 / 0)
     assert _rejected(data).code == "zip_bomb"
@@ -80,7 +71,7 @@ def test_zip_bomb_by_total_size(monkeypatch):
 
 def test_zip_bomb_by_member_count():
     members = {f"m{i}.xml": b"" for i in range(container.MAX_MEMBERS + 1)}
-    assert _rejected(_zip(members)).code == "zip_bomb"
+    assert _rejected(zip_of(members)).code == "zip_bomb"
 
 
 def test_too_large():
@@ -114,7 +105,7 @@ def test_no_recipients_in_docx():
     assert _rejected(data).code == "no_recipients"
 
 
-def test_read_docx_rejects_non_zip():
+def test_read_docx_rejects_nonzip_of():
     with pytest.raises(ImportRejected) as info:
         read_docx(b"not a zip")
     assert info.value.code == "corrupt_file"

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from flask import g
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from config.settings import TestConfig
@@ -288,20 +288,6 @@ def make_app(tmp_dir):
     return create_app(type("MatrixConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True,
         "LOGIN_RATE_LIMIT": "100000 per minute", "LOGIN_RATE_LIMIT_PER_ACCOUNT": "100000 per minute"}))
-
-
-def reset_database() -> None:
-    """Create the tables (PostgreSQL: once per run, then empty them)."""
-    if conftest.USE_PG:
-        if not conftest._pg_schema_ready:
-            db.drop_all()
-            db.create_all()
-            conftest._pg_schema_ready = True
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
-    else:
-        db.create_all()
 
 
 def seed_demo(monkeypatch) -> None:

@@ -40,13 +40,13 @@ from functools import cache
 from typing import Callable
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 import tests.conftest as base
 from config.settings import TestConfig
 from models import Document, User, db
-from tests.docio.builders import build_docx
+from tests.docio.builders import build_docx, zip_of
 from tests.factories import make_draft, run_chain
 from tests.security.conftest import fresh_g
 from tests.web.conftest import Browser
@@ -90,20 +90,6 @@ class World:
             headers["Authorization"] = f"Bearer {self.tokens[token_of]}"
         fresh_g()
         return getattr(self.app.test_client(), method)(url, headers=headers, **kwargs)
-
-
-def _fresh_database() -> None:
-    """An empty schema, as the `app` fixture of tests/conftest.py makes one."""
-    if base.USE_PG:
-        if not base._pg_schema_ready:
-            db.drop_all()
-            db.create_all()
-            base._pg_schema_ready = True
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
-    else:
-        db.create_all()
 
 
 def _build(session, world: World) -> None:
@@ -157,7 +143,7 @@ def world(tmp_path_factory):
                                          "MAX_CONTENT_LENGTH": UPLOAD_LIMIT})
     app = create_app(settings)
     with app.app_context():
-        _fresh_database()
+        base.reset_database()
         result = World(app)
         _build(db.session, result)
         for name in ("chuyenvien", "truongphong", "phochutich", "vanthu", "mttq", "danguy",
@@ -200,19 +186,11 @@ IMPORTABLE = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH LƯ", "KẾ HOẠCH", "Tổ ch�
               "I. MỤC ĐÍCH", "Nội dung.", "Nơi nhận:", "- Hội Cựu chiến binh bản Nà Xa Xôi;", "- Lưu: VT."]
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes], **extra: bytes) -> bytes:
     """`data` (a .docx) with each member passed through `change(name, bytes)`, plus `extra`."""
     source = zipfile.ZipFile(io.BytesIO(data))
     members = {info.filename: change(info.filename, source.read(info.filename)) for info in source.infolist()}
-    return _zip({**members, **extra})
+    return zip_of({**members, **extra})
 
 
 def _in(member: str, old: bytes, new: bytes) -> Callable[[str, bytes], bytes]:
@@ -241,7 +219,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "good": importable,
     "not_a_zip": lambda: b"PK\x03\x04 this is not a zip archive at all" + bytes(range(256)),
     "truncated": lambda: importable()[: len(importable()) // 2],
-    "zip_bomb": lambda: _zip({"[Content_Types].xml": b"<Types/>",  # 8 MB of zeros in a few KB
+    "zip_bomb": lambda: zip_of({"[Content_Types].xml": b"<Types/>",  # 8 MB of zeros in a few KB
                               "word/document.xml": b"\x00" * (8 << 20)}),
     "no_recipients": lambda: build_docx(["KẾ HOẠCH", "Tổ chức ngày hội", "Nội dung.", "CHỦ TỊCH"]),
     "macro": lambda: _rezip(importable(), _in("[Content_Types].xml", b"document.main+xml",  # a .docm
@@ -249,7 +227,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
                             **{"word/vbaProject.bin": b"\xd0\xcf\x11\xe0 Sub AutoOpen() Shell"}),
     "xxe": lambda: _doctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe;"),
     "entity_bomb": lambda: _doctype(BILLION_LAUGHS, "&a9;"),
-    "spreadsheet": lambda: _zip({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": b"<workbook/>"}),
+    "spreadsheet": lambda: zip_of({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": b"<workbook/>"}),
     "pdf": lambda: b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF",
     "oversize": lambda: b"x" * (UPLOAD_LIMIT + 1),
 }

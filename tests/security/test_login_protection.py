@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from models import User, db
-from tests.conftest import database_url
 
 T0 = datetime(2026, 3, 2, 1, 0, 0)
 

@@ -22,7 +22,8 @@ from models import ApprovalStep, User, db
 
 from tests.security.route_access import ACCESS, EVERY_STATE, ISSUED
 from tests.security.route_requests import RECIPES
-from tests.security.route_world import (ANONYMOUS, World, judge, make_app, reset_database,
+from tests.conftest import reset_database
+from tests.security.route_world import (ANONYMOUS, World, judge, make_app,
                                         seed_demo, send)
 from workflow import registry, services
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session, joinedload
 from models import ApprovalStep, Document, HistoryEntry, User
 
 from .. import clock, registry
-from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..guards import GuardContext
 from ..events import emit
 from ..history import record
 from ..machine import check, fire
-from ..permissions import can_view
+from ..queries import load_viewable
 from .assignment import resolve_chain_ids, signature_block
 
 MAX_COMMENT = 4000
@@ -191,12 +191,7 @@ def load_for_transition(session: Session, doc_id: int, actor: User) -> Document:
     service needs it; a handler that answers with the whole document loads it
     with `queries.get_document` instead.
     """
-    document = session.scalars(_transition_query(), {"doc_id": doc_id}).unique().first()
-    if document is None:
-        raise NotFound("Không tìm thấy văn bản.")
-    if not can_view(session, actor, document):
-        raise PermissionDenied("Bạn không có quyền xem văn bản này.")
-    return document
+    return load_viewable(session, _transition_query(), doc_id, actor)
 
 
 @cache

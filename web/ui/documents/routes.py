@@ -152,7 +152,8 @@ def show(doc_id: int):
         view = request.args.get("recipients", "all")
         view = view if view in document_page.RECIPIENT_VIEWS else "all"
         totals = head.totals or document_page.DistributionTotals()
-        if can_track(session, user, document):
+        context["tracks"] = can_track(session, user, document)  # also read by _distribution.html
+        if context["tracks"]:
             context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
                 session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
         else:  # a recipient sees its own unit's copy, not the other units' receipts and reports

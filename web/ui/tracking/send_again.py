@@ -40,14 +40,15 @@ def choices_form(session: Session, document: Document) -> SendAgainForm:
 
 
 @bp.app_template_global("follow_up_of")
-def follow_up_of(document: Document) -> dict:
+def follow_up_of(document: Document, tracks: bool | None = None) -> dict:
     """For the document page: may the current user export its tracking (`export`), and
     may they also send it again (`send_again`: the page links to `send_again_form`, which
-    lists the thousands of possible recipients only when asked)."""
+    lists the thousands of possible recipients only when asked). `tracks`: the page's
+    own answer of `tracking.can_track`, when it has one."""
     if not current_user.is_authenticated:
         return {"export": False, "send_again": False}
     user = current_user._get_current_object()
-    export = may_track(db.session, user, document)
+    export = may_track(db.session, user, document) if tracks is None else (document.state in ISSUED and tracks)
     return {"export": export, "send_again": export and may_send_again(user, document)}
 
 
