@@ -7,9 +7,9 @@ temporary WORKFLOW_DIR adds a third ("Lãnh đạo Văn phòng duyệt") before 
 
 Our side does what a request handler does, minus HTTP and templates: each action
 in its own app context and session, loading the actor as the login manager does
-(`web.auth.load_user`), the document or the distribution as the form handlers
-do (`services.load_for_transition`, `queries.get_distribution`), calling one
-service, committing once. (The JSON API's transition handler loads the whole
+(`web.auth.load_user`), the document as the form handlers do
+(`services.load_for_transition`), calling one service (an acknowledgement:
+`services.acknowledge_copy`, given the copy's id), committing once. (The JSON API's transition handler loads the whole
 document page with `queries.get_document` instead, since it answers with it.)
 
 The floor (bench/floor.py) writes the same rows with psycopg in one
@@ -69,7 +69,7 @@ def service_chain(app, world: dict, n: int, counter) -> tuple[dict, dict, int]:
     """One chain through the services; (seconds, statements) per phase, and the document id."""
     from models import db
     from web.auth import load_user
-    from workflow import queries, services
+    from workflow import services
     times, stmts = dict.fromkeys(PHASES, 0.0), dict.fromkeys(PHASES, 0)
 
     def act(phase, fn):
@@ -106,7 +106,7 @@ def service_chain(app, world: dict, n: int, counter) -> tuple[dict, dict, int]:
     for dist_id, org_id in dists:
         def ack(s, dist_id=dist_id, org_id=org_id):
             user = load_user(world["readers"][org_id])
-            services.acknowledge(s, queries.get_distribution(s, dist_id), user)
+            services.acknowledge_copy(s, dist_id, user)
         act("acknowledge", ack)
     return times, stmts, doc["id"]
 

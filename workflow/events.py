@@ -32,6 +32,11 @@ def on(name: str):
     return lambda handler: subscribe(name, handler)
 
 
+def subscribed(name: str) -> bool:
+    """Whether anything listens to `name` (a service may then skip building its data)."""
+    return bool(_subscribers.get(name))
+
+
 def emit(session: Session, name: str, **data) -> None:
     """Run every subscriber of `name` with the session and the event's data."""
     for handler in list(_subscribers.get(name, ())):

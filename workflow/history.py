@@ -45,25 +45,12 @@ def record(session: Session, document: Document, actor: User | None, trigger: st
     document's row version, so acknowledgements do not invalidate the version
     a client holds. Answers the row, persistent in the session.
     """
-    head_seq, head_hash = document.history_head_seq, document.history_head_hash
-    if not head_seq and not first:
-        head_seq, head_hash = _head(session, document)
-    entry = HistoryEntry(
-        document_id=document.id, seq=head_seq + 1,
-        actor_id=actor.id if actor else None,
-        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
-        trigger=trigger, from_state=from_state, to_state=to_state, comment=comment or "",
-        step_id=step.id if step is not None else None,
-        distribution_id=distribution.id if distribution is not None else None,
-        created_at=now, prev_hash=head_hash)
-    entry.seal()
-    if not _append(session, document, head_seq, entry, guard, also):
-        # The anchor loaded with the document is stale: chain to the row it names now.
-        head_seq, entry.prev_hash = _head(session, document)
-        entry.seq = head_seq + 1
-        entry.seal()
-        if not _append(session, document, head_seq, entry):
-            raise Conflict(CONFLICT_MESSAGE)
+    entry = append(session, document.id, document.history_head_seq, document.history_head_hash,
+                   actor.id if actor else None, trigger, from_state, to_state, now, comment=comment,
+                   step_id=step.id if step is not None else None,
+                   distribution_id=distribution.id if distribution is not None else None,
+                   on_behalf_of_id=on_behalf_of.id if on_behalf_of else None, first=first,
+                   guard=guard, also=also)
     set_committed_value(document, "history_head_seq", entry.seq)
     set_committed_value(document, "history_head_hash", entry.hash)
     make_transient_to_detached(entry)
@@ -71,13 +58,37 @@ def record(session: Session, document: Document, actor: User | None, trigger: st
     return entry
 
 
-def _append(session: Session, document: Document, head_seq: int, entry: HistoryEntry,
+def append(session: Session, document_id: int, head_seq: int, head_hash: str, actor_id: int | None,
+           trigger: str, from_state: str, to_state: str, now: datetime, *, comment: str = "",
+           step_id: int | None = None, distribution_id: int | None = None, on_behalf_of_id: int | None = None,
+           first: bool = False, guard: Change | None = None, also: tuple[Change, ...] = ()) -> HistoryEntry:
+    """`record` for a document known by its id and the anchor read with it (`head_seq`,
+    `head_hash`), without its model instance: writes the row the same way and answers it,
+    with its id, outside the session (nothing else of the document is touched)."""
+    if not head_seq and not first:
+        head_seq, head_hash = _head(session, document_id)
+    entry = HistoryEntry(
+        document_id=document_id, seq=head_seq + 1, actor_id=actor_id, on_behalf_of_id=on_behalf_of_id,
+        trigger=trigger, from_state=from_state, to_state=to_state, comment=comment or "",
+        step_id=step_id, distribution_id=distribution_id, created_at=now, prev_hash=head_hash)
+    entry.seal()
+    if not _append(session, document_id, head_seq, entry, guard, also):
+        # The anchor read with the document is stale: chain to the row it names now.
+        head_seq, entry.prev_hash = _head(session, document_id)
+        entry.seq = head_seq + 1
+        entry.seal()
+        if not _append(session, document_id, head_seq, entry):
+            raise Conflict(CONFLICT_MESSAGE)
+    return entry
+
+
+def _append(session: Session, document_id: int, head_seq: int, entry: HistoryEntry,
             guard: Change | None = None, also: tuple[Change, ...] = ()) -> bool:
     """Move the document's anchor from `head_seq` to `entry` (compare-and-set) and insert
     `entry`, setting its id; False, with nothing written, when the anchor had moved.
     `guard` and `also` (see `record`) are written first, and stay written then."""
     connection = session.connection()
-    anchor = {"anchor_doc": document.id, "anchor_from": head_seq, "anchor_seq": entry.seq,
+    anchor = {"anchor_doc": document_id, "anchor_from": head_seq, "anchor_seq": entry.seq,
               "anchor_hash": entry.hash}
     if connection.dialect.name == "postgresql":
         anchor.update({f"row_{k}": getattr(entry, k) for k in _row_keys()})
@@ -170,7 +181,7 @@ def _guarded_move_and_insert(guard, also: tuple):
     return select(first.label("matched"), select(inserted.c.id).scalar_subquery().label("id"))
 
 
-def _head(session: Session, document: Document) -> tuple[int, str]:
+def _head(session: Session, document_id: int) -> tuple[int, str]:
     """The anchor as stored now (read afresh).
 
     A document written before anchors existed (anchor 0 with rows present)
@@ -178,17 +189,17 @@ def _head(session: Session, document: Document) -> tuple[int, str]:
     """
     seq, digest = session.execute(
         select(Document.history_head_seq, Document.history_head_hash)
-        .where(Document.id == document.id)).one()
+        .where(Document.id == document_id)).one()
     if seq:
         return seq, digest
     last = session.execute(
-        select(HistoryEntry.seq, HistoryEntry.hash).where(HistoryEntry.document_id == document.id)
+        select(HistoryEntry.seq, HistoryEntry.hash).where(HistoryEntry.document_id == document_id)
         .order_by(HistoryEntry.seq.desc()).limit(1)).first()
     if last is None:
         return 0, ""
     # Legacy chain: anchor it first, so the compare-and-set below applies.
     session.execute(Document.__table__.update()
-                    .where(Document.__table__.c.id == document.id)
+                    .where(Document.__table__.c.id == document_id)
                     .values(history_head_seq=last.seq, history_head_hash=last.hash,
                             updated_at=Document.__table__.c.updated_at))
     return last.seq, last.hash

@@ -50,6 +50,14 @@ def versioned_change(instance, **values) -> Change:
     return Change(_statement(mapper.class_, tuple(sorted(values))), params, applied)
 
 
+def versioned_row_change(cls, row_id: int, seen: int, **values) -> Change:
+    """The compare-and-set of `versioned_change` for a row known by its id and the version
+    read with it, without a model instance (nothing to update once it is taken)."""
+    params = {f"v_{k}": v for k, v in values.items()}
+    params.update(v_id=row_id, v_seen=seen, v_next=seen + 1)
+    return Change(_statement(cls, tuple(sorted(values))), params)
+
+
 def update_versioned(session: Session, instance, **values) -> None:
     """Write `values` (column attributes) to `instance`'s row if its version is still the
     one loaded, bumping the version; raise `Conflict` (409), with nothing written, when

@@ -195,3 +195,61 @@ def test_delegation_lets_colleague_sign_with_tuq_within_dates(session, commune, 
     entry = services.sign(session, doc, deputy)
     assert entry.on_behalf_of_id == chairman.id
     assert doc.signer_authority == ["TUQ. CHỦ TỊCH"] and doc.signer_position == "CHÁNH VĂN PHÒNG"
+
+
+def test_acknowledge_copy_writes_what_acknowledge_writes_and_refuses_alike(session, commune, frozen_clock):
+    p, villages = commune["people"], commune["recipients"]
+    frozen_clock(datetime(2030, 6, 1, 3, 0))
+    doc = run_chain(session, make_draft(session, p["drafter"], villages[:3],
+                                        deadlines=[("6 tháng", "2030-06-15")]))
+    dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
+                            .order_by(Distribution.id)).all()
+    users = {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+    ids = [(d.id, users[d.organization_id]) for d in dists]
+    services.acknowledge(session, dists[0], ids[0][1])  # the model path, for comparison
+    session.commit()
+    done = services.acknowledge_copy(session, ids[1][0], ids[1][1])
+    session.commit()
+    assert (done.document_id, done.title) == (doc.id, doc.title)
+    rows = session.execute(select(Distribution.status, Distribution.acknowledged_by_id, Distribution.version)
+                           .where(Distribution.id.in_([ids[0][0], ids[1][0]])).order_by(Distribution.id)).all()
+    assert [tuple(r) for r in rows] == [("acknowledged", ids[0][1].id, 2), ("acknowledged", ids[1][1].id, 2)]
+    history = session.execute(select(HistoryEntry.trigger, HistoryEntry.distribution_id, HistoryEntry.actor_id,
+                                     HistoryEntry.comment).where(HistoryEntry.document_id == doc.id)
+                              .order_by(HistoryEntry.seq)).all()
+    assert [tuple(h) for h in history[-2:]] == [
+        ("acknowledge", i, u.id, u.organization.name) for i, u in ids[:2]]
+    from workflow import progress
+    assert progress.stored(session, doc.id) == progress.recount(session, doc.id)
+    assert progress.stored(session, doc.id)["acknowledged"] == 2
+    assert verify(session) == []
+    # Refusals answer as `acknowledge` does, and write nothing.
+    with pytest.raises(Conflict, match="đã được xác nhận"):
+        services.acknowledge_copy(session, ids[1][0], ids[1][1])
+    with pytest.raises(PermissionDenied):
+        services.acknowledge_copy(session, ids[2][0], ids[1][1])
+    from workflow.errors import NotFound
+    with pytest.raises(NotFound):
+        services.acknowledge_copy(session, 10 ** 9, ids[1][1])
+    session.rollback()
+    # Another acknowledgement that won the race (the version moved): 409, nothing written.
+    session.execute(Distribution.__table__.update().where(Distribution.__table__.c.id == ids[2][0])
+                    .values(version=Distribution.__table__.c.version + 1))
+    session.commit()
+    before = session.scalar(select(func.count()).select_from(HistoryEntry))
+    from workflow.services import receiving
+    real = receiving._copy_query
+
+    def stale():  # read the copy as it was before the other writer's version
+        return real().with_only_columns(*[c if c.key != "version" else (c - 1).label("version")
+                                          for c in real().selected_columns])
+    receiving._copy_query = stale
+    try:
+        with pytest.raises(Conflict):
+            services.acknowledge_copy(session, ids[2][0], ids[2][1])
+    finally:
+        receiving._copy_query = real
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(HistoryEntry)) == before
+    assert session.scalar(select(Distribution.status).where(Distribution.id == ids[2][0])) == "sent"
+    assert progress.stored(session, doc.id)["acknowledged"] == 2

@@ -157,9 +157,8 @@ def distributions(doc_id: int):
 
 @api_login_required
 def acknowledge(dist_id: int):
-    dist = queries.get_distribution(db.session, dist_id)
-    services.acknowledge(db.session, dist, actor())
-    return jsonify(S.distribution(dist))
+    services.acknowledge_copy(db.session, dist_id, actor())
+    return jsonify(S.distribution(queries.get_distribution(db.session, dist_id)))
 
 
 @api_login_required

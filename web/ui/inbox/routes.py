@@ -75,9 +75,8 @@ def acknowledge(dist_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
     else:
-        dist = queries.get_distribution(db.session, dist_id)
-        services.acknowledge(db.session, dist, actor())
-        flash(_("Receipt of “%(title)s” confirmed.", title=dist.document.title), "success")
+        done = services.acknowledge_copy(db.session, dist_id, actor())
+        flash(_("Receipt of “%(title)s” confirmed.", title=done.title), "success")
     return redirect(safe_next(form.next.data, url_for("inbox.show", dist_id=dist_id)), 303)
 
 
