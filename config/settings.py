@@ -36,6 +36,9 @@ class Config:
         os.environ.get("DATABASE_URL") or _default_database_url())
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # PostgreSQL: plan each prepared statement once (its parameters are ids, dates and
+    # pages; skew-sensitive conditions are literals). `auto` lets the server re-plan.
+    PG_PLAN_CACHE_MODE = os.environ.get("PG_PLAN_CACHE_MODE", "force_generic_plan")
     WORKFLOW_DIR = os.environ.get("WORKFLOW_DIR") or str(BASE_DIR / "config" / "workflows")
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024

@@ -43,8 +43,13 @@ def init_app(app: Flask) -> None:
     if uri.startswith("sqlite"):
         connect_args.setdefault("timeout", 30)
     elif uri.startswith("postgresql"):
-        # The pages' statements are short: JIT compiling a mis-costed plan once took 500 ms.
-        connect_args.setdefault("options", "-c jit=off")
+        # The pages' statements are short: JIT compiling a mis-costed plan once took 500 ms,
+        # and planning the document page's statement afresh each time (a custom plan) 3 ms of
+        # its 4 (bench/pages.py); psycopg prepares a statement on its fifth execution.
+        mode = app.config.get("PG_PLAN_CACHE_MODE") or "auto"
+        if mode not in ("auto", "force_generic_plan", "force_custom_plan"):
+            raise ValueError(f"PG_PLAN_CACHE_MODE must be auto, force_generic_plan or force_custom_plan, not {mode!r}")
+        connect_args.setdefault("options", f"-c jit=off -c plan_cache_mode={mode}")
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
