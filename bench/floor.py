@@ -157,10 +157,11 @@ class Floor:
                    ([d for d, _ in dists], [o for _, o in dists], doc["id"]))
             self.x("UPDATE reporting_obligation SET unfiled_count=%s WHERE document_id=%s", (len(dists), doc["id"]))
             self.x("INSERT INTO document_progress (document_id, issuer_id, author_id, issued_at, recipients,"
-                   " acknowledged, refused, reports_owed, filed, late, unfiled, next_due, last_due)"
-                   " VALUES (%s,%s,%s,%s,%s,0,0,%s,0,0,%s,%s,%s)",
+                   " acknowledged, refused, reports_owed, filed, late, unfiled, next_due, last_due,"
+                   " drafting_unit_id, followers) VALUES (%s,%s,%s,%s,%s,0,0,%s,0,0,%s,%s,%s,%s,%s)",
                    (doc["id"], w["ubnd"], ids["drafter"], at, len(dists), len(dists), len(dists),
-                    date(2099, 6, 15), date(2099, 6, 15)))
+                    date(2099, 6, 15), date(2099, 6, 15), w["dept"],
+                    sorted({ids["drafter"], *(ids[who] for _, _, who in chain)})))
             self.x("INSERT INTO issued_file (document_id, file_name, sha256, size, data, created_at) "
                    "VALUES (%s,%s,%s,%s,%s,%s)", (doc["id"], f"{number:02d}-KH-UBND.docx",
                                                   hashlib.sha256(self.docx).hexdigest(), len(self.docx), self.docx, at))

@@ -160,9 +160,13 @@ GENERATE = [
        FROM (SELECT obligation_id, count(*) AS n FROM report_duty WHERE filed_at IS NULL GROUP BY 1) r
        WHERE r.obligation_id = o.id""",
     """INSERT INTO document_progress (document_id, issuer_id, author_id, issued_at, recipients, acknowledged,
-       refused, reports_owed, filed, late, unfiled, next_due, last_due)
+       refused, reports_owed, filed, late, unfiled, next_due, last_due, drafting_unit_id, followers)
        SELECT d.id, d.issuer_id, d.author_id, d.issued_at, coalesce(x.n, 0), coalesce(x.ack, 0), coalesce(x.ref, 0),
-         coalesce(r.n, 0), coalesce(r.filed, 0), 0, coalesce(r.n - r.filed, 0), r.next_due, r.last_due
+         coalesce(r.n, 0), coalesce(r.filed, 0), 0, coalesce(r.n - r.filed, 0), r.next_due, r.last_due,
+         d.drafting_unit_id,
+         ARRAY(SELECT u FROM (SELECT d.author_id AS u UNION SELECT s.assignee_id FROM approval_step s
+                              WHERE s.document_id = d.id UNION SELECT s.decided_by_id FROM approval_step s
+                              WHERE s.document_id = d.id) m WHERE u IS NOT NULL ORDER BY u)
        FROM document d
        LEFT JOIN (SELECT document_id, count(*) AS n, count(*) FILTER (WHERE status = 'acknowledged') AS ack,
                     count(*) FILTER (WHERE status = 'refused') AS ref FROM distribution GROUP BY 1) x

@@ -4,8 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Date, ForeignKey, Index, text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .base import Base
 
@@ -29,7 +33,10 @@ class DocumentProgress(Base):
     `next_due` is not, otherwise the obligations tell). `issuer_id`,
     `author_id` and `issued_at` are the document's, copied at issue (they do
     not change after it), so that the tracking lists rank and filter this row
-    alone.
+    alone; so are `drafting_unit_id` and `followers`, the ids of the author and
+    of everyone assigned to or deciding a step of the chain (its steps do not
+    change after issue either), whom the worklist's overdue panel serves
+    (`follows`).
     """
 
     __tablename__ = "document_progress"
@@ -51,6 +58,32 @@ class DocumentProgress(Base):
     unfiled: Mapped[int] = _count()
     next_due: Mapped[Optional[date]] = mapped_column(Date)
     last_due: Mapped[Optional[date]] = mapped_column(Date)
+    drafting_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"))
+    followers: Mapped[Optional[list[int]]] = mapped_column(JSON().with_variant(ARRAY(Integer), "postgresql"))
+
+
+class follows(ColumnElement):
+    """`user_id` (an expression) is one of `column`'s ids (`DocumentProgress.followers`):
+    `= ANY (…)` on PostgreSQL, over `json_each` on SQLite."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("user_id", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, user_id):
+        self.column, self.user_id = column, user_id
+
+
+@compiles(follows)
+def _follows_json(element, compiler, **kw):
+    return (f"EXISTS (SELECT 1 FROM json_each({compiler.process(element.column, **kw)}) "
+            f"WHERE json_each.value = {compiler.process(element.user_id, **kw)})")
+
+
+@compiles(follows, "postgresql")
+def _follows_array(element, compiler, **kw):
+    return f"({compiler.process(element.user_id, **kw)} = ANY ({compiler.process(element.column, **kw)}))"
 
 
 # The orders of the tracking dashboard (`workflow.tracking.ranked_progress`), so that a
@@ -62,6 +95,6 @@ class DocumentProgress(Base):
 Index("ix_document_progress_unfiled_ranking", DocumentProgress.unfiled.desc(), DocumentProgress.next_due,
       DocumentProgress.issued_at.desc(), DocumentProgress.document_id.desc(),
       postgresql_where=text("unfiled > 0"), sqlite_where=text("unfiled > 0"),
-      postgresql_include=["last_due", "author_id", "issuer_id"])
+      postgresql_include=["last_due", "author_id", "issuer_id", "drafting_unit_id", "followers"])
 Index("ix_document_progress_next_due_ranking", DocumentProgress.next_due, DocumentProgress.issued_at.desc(),
       DocumentProgress.document_id.desc(), DocumentProgress.issuer_id, DocumentProgress.author_id)

@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, case, exists, func, insert, select, upda
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (Distribution, Document, DocumentProgress, Report, ReportDuty,
+from models import (ApprovalStep, Distribution, Document, DocumentProgress, Report, ReportDuty,
                     ReportingObligation)
 
 from .versioning import Change
@@ -101,10 +101,24 @@ def issued(session: Session, document: Document, *, recipients: int) -> None:
     due = select(O.c.due_date).where(mine, O.c.unfiled_count > 0).subquery()
     session.execute(insert(P).values(
         document_id=document.id, issuer_id=document.issuer_id, author_id=document.author_id,
+        drafting_unit_id=document.drafting_unit_id, followers=followers(session, document),
         issued_at=document.issued_at, recipients=recipients, acknowledged=0, refused=0,
         reports_owed=owed, filed=0, late=0, unfiled=owed,
         next_due=select(func.min(due.c.due_date)).scalar_subquery(),
         last_due=select(func.max(due.c.due_date)).scalar_subquery()))
+
+
+def followers(session: Session, document: Document) -> list[int]:
+    """The ids of the document's author and of everyone assigned to or deciding one of its
+    steps, in any round (`permissions.principals`' author and chain members), ascending;
+    from the loaded steps, or one statement (call after the steps' decisions are flushed)."""
+    if "steps" in document.__dict__:
+        pairs = [(s.assignee_id, s.decided_by_id) for s in document.steps]
+    else:
+        pairs = session.execute(select(ApprovalStep.assignee_id, ApprovalStep.decided_by_id)
+                                .where(ApprovalStep.document_id == document.id)).all()
+    ids = {document.author_id, *(i for pair in pairs for i in pair)}
+    return sorted(i for i in ids if i is not None)
 
 
 def recipients_added(session: Session, document_id: int, distribution_ids: list[int]) -> None:

@@ -180,6 +180,11 @@ def test_concurrent_acknowledgements_are_all_counted(app, session, commune):
     assert counters_match(session, doc)["acknowledged"] == len(dist_ids)
 
 
+def _served(session, ids):
+    return [tuple(session.execute(select(DocumentProgress.followers, DocumentProgress.drafting_unit_id)
+                                  .where(DocumentProgress.document_id == i)).one()) for i in ids]
+
+
 def test_the_migration_fills_the_counters_from_the_rows_already_there(empty_url):
     """Rows written before the counters existed: downgrade a database with issued plans to
     the previous revision and upgrade it again; the backfill equals the services' counts."""
@@ -201,10 +206,13 @@ def test_the_migration_fills_the_counters_from_the_rows_already_there(empty_url)
             kept = [progress.stored(db.session, d.id) for d in docs]
             assert kept == [progress.recount(db.session, d.id) for d in docs]
             ids = [d.id for d in docs]
+            served = _served(db.session, ids)
+            assert all(followers and unit for followers, unit in served)
             db.session.remove()
             downgrade(revision="b78dd21477a9")
             upgrade()
             assert [progress.stored(db.session, i) for i in ids] == kept
+            assert _served(db.session, ids) == served  # followers and drafting unit, as issue wrote them
             db.session.remove()
             db.engine.dispose()
     finally:
