@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import cache
 
-from sqlalchemy import case, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import and_, bindparam, case, exists, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.orm import Session, joinedload
 
-from models import Distribution, Document, DocumentProgress, Organization, ReportDuty, User, fold
+from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, Report, ReportDuty,
+                    ReportingObligation, User, fold)
 
 from . import clock, progress
 from .errors import NotFound
@@ -38,13 +39,15 @@ def local_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc).astimezone(clock.VN_TZ).replace(tzinfo=None)
 
 
-def duty_status(duty: ReportDuty, today: date) -> str:
+def duty_status(duty: ReportDuty | DutyRow, today: date) -> str:
     """`filed` (on time), `late` (filed after due), `overdue` (missing) or `due`.
 
     Whether a filing was late is taken from its reports, judged on the Vietnam
-    calendar day as when it was filed.
+    calendar day as when it was filed (a `DutyRow` carries it as `all_late`).
     """
     if duty.filed_at is not None:
+        if isinstance(duty, DutyRow):
+            return "late" if duty.all_late else "filed"
         return "late" if duty.reports and all(r.late for r in duty.reports) else "filed"
     return "overdue" if today > duty.due_date else "due"
 
@@ -97,20 +100,20 @@ class Progress:
 class DutyLine:
     """One report a recipient owes, with its status today and how often it was chased."""
 
-    duty: ReportDuty
+    duty: DutyRow
     status: str
     days: int
 
     @property
     def period(self) -> str:
-        return self.duty.obligation.period
+        return self.duty.period
 
 
 @dataclass
 class RecipientRow:
     """One recipient of a document: its copy (status, by whom, when) and its reports."""
 
-    distribution: Distribution
+    distribution: CopyRow
     duties: list[DutyLine] = field(default_factory=list)
 
     @property
@@ -150,9 +153,59 @@ def _progress(session: Session, document: Document, today: date) -> Progress:
                     next_due=_as_date(row.next_due))
 
 
-# What the lists show of a person: the name (the roles and the unit stay unread; a
-# table of 5,000 recipients is mostly the time to read what it does not show).
-PERSON_NAME = (load_only(User.id, User.username, User.full_name, User.position), lazyload(User.organization))
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An organization or a recipient group as a tracking row shows it."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who sent or acknowledged a copy, as a tracking row shows them (`S.user_brief`)."""
+
+    id: int
+    username: str
+    full_name: str
+    position: str
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    """What a document's tracking reads of one distribution (a row, not a model instance)."""
+
+    id: int
+    document_id: int
+    organization_id: int
+    organization: Named
+    purpose: str
+    via_group_id: int | None
+    via_group: Named | None
+    status: str
+    sent_at: datetime
+    added_after_issue: bool
+    sent_by: Person | None
+    acknowledged_at: datetime | None
+    acknowledged_by: Person | None
+    refused_at: datetime | None
+    refused_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DutyRow:
+    """What a document's tracking reads of one report duty, with its obligation's period and
+    whether every report filed against it was late (`all_late`; False without reports)."""
+
+    id: int
+    distribution_id: int
+    due_date: date
+    filed_at: datetime | None
+    reminder_count: int
+    escalation_count: int
+    last_reminded_at: datetime | None
+    period: str
+    all_late: bool
 
 
 def document_tracking(session: Session, document: Document, today: date | None = None, *,
@@ -161,46 +214,83 @@ def document_tracking(session: Session, document: Document, today: date | None =
     over all of them, and the rows of one page (`per_page=None` for all of them).
 
     Rows with an overdue report come first, then those not yet acknowledged,
-    then the rest, each by the earliest report still due. Three statements.
+    then the rest, each by the earliest report still due. Three statements,
+    read as rows (`CopyRow`, `DutyRow`): a page of 1,000 recipients builds no
+    model instances.
     """
     today = today or clock.local_date()
-    unfiled = select(ReportDuty.distribution_id.label("dist_id"), func.min(ReportDuty.due_date).label("next_due"),
-                     func.count().filter(ReportDuty.due_date < today).label("overdue")) \
-        .where(ReportDuty.document_id == document.id, ReportDuty.filed_at.is_(None)) \
-        .group_by(ReportDuty.distribution_id).subquery()
-    rank = case((func.coalesce(unfiled.c.overdue, 0) > 0, 0), (Distribution.status == "sent", 1), else_=2)
-    later = case((unfiled.c.next_due.is_(None), 1), else_=0)
-    ranked = select(Distribution.id, rank.label("rank"), later.label("later"), unfiled.c.next_due) \
-        .outerjoin(unfiled, unfiled.c.dist_id == Distribution.id).where(Distribution.document_id == document.id) \
-        .order_by(rank, later, unfiled.c.next_due, Distribution.id)
-    if per_page:
-        ranked = ranked.limit(per_page).offset(offset(page, per_page))
-    ranked = ranked.subquery("ranked")
-    dists = list(session.scalars(
-        select(Distribution).join(ranked, ranked.c.id == Distribution.id)
-        .options(joinedload(Distribution.organization).load_only(Organization.id, Organization.name),
-                 joinedload(Distribution.via_group),
-                 *[joinedload(person).options(*PERSON_NAME)
-                   for person in (Distribution.acknowledged_by, Distribution.sent_by)])
-        .order_by(ranked.c.rank, ranked.c.later, ranked.c.next_due, ranked.c.id)))
-    duties = select(ReportDuty).options(joinedload(ReportDuty.obligation), joinedload(ReportDuty.reports)) \
-        .order_by(ReportDuty.due_date, ReportDuty.id) \
-        .where(ReportDuty.distribution_id.in_([d.id for d in dists]) if per_page
-               else ReportDuty.document_id == document.id)
-    owed: dict[int, list[ReportDuty]] = {d.id: [] for d in dists}
-    for duty in (session.scalars(duties).unique() if dists else ()):
-        if duty.distribution_id in owed:
-            owed[duty.distribution_id].append(duty)
+    copies = [_copy_row(r) for r in session.execute(_copies_query(bool(per_page)), {
+        "doc": document.id, "today": today, "limit": per_page or 0, "offset": offset(page, per_page or 1)})]
+    owed: dict[int, list[DutyRow]] = {c.id: [] for c in copies}
+    if copies:
+        where = {"ids": list(owed)} if per_page else {"doc": document.id}
+        for r in session.execute(_duties_query(bool(per_page)), where):
+            if r.distribution_id in owed:
+                owed[r.distribution_id].append(DutyRow(*r))
     rows = []
-    for dist in dists:
-        set_committed_value(dist, "duties", owed[dist.id])
-        row = RecipientRow(dist)
-        for duty in owed[dist.id]:
+    for copy in copies:
+        row = RecipientRow(copy)
+        for duty in owed[copy.id]:
             status = duty_status(duty, today)
             days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
             row.duties.append(DutyLine(duty, status, days))
         rows.append(row)
     return DocumentTracking(document, _progress(session, document, today), rows, page, per_page)
+
+
+@cache
+def _copies_query(paged: bool):
+    """The SELECT of a document's copies in tracking order (`doc`, `today`, and `limit` and
+    `offset` when `paged`), with their units, groups and people (built once per shape)."""
+    d, org, grp = Distribution.__table__, Organization.__table__, RecipientGroup.__table__
+    acker, sender = User.__table__.alias("acker"), User.__table__.alias("sender")
+    today = bindparam("today")
+    unfiled = select(ReportDuty.distribution_id.label("dist_id"), func.min(ReportDuty.due_date).label("next_due"),
+                     func.count().filter(ReportDuty.due_date < today).label("overdue")) \
+        .where(ReportDuty.document_id == bindparam("doc"), ReportDuty.filed_at.is_(None)) \
+        .group_by(ReportDuty.distribution_id).subquery()
+    rank = case((func.coalesce(unfiled.c.overdue, 0) > 0, 0), (d.c.status == "sent", 1), else_=2)
+    later = case((unfiled.c.next_due.is_(None), 1), else_=0)
+    ranked = select(d.c.id, rank.label("rank"), later.label("later"), unfiled.c.next_due) \
+        .outerjoin(unfiled, unfiled.c.dist_id == d.c.id).where(d.c.document_id == bindparam("doc")) \
+        .order_by(rank, later, unfiled.c.next_due, d.c.id)
+    if paged:
+        ranked = ranked.limit(bindparam("limit")).offset(bindparam("offset"))
+    ranked = ranked.subquery("ranked")
+    people = [c for u in (sender, acker) for c in (u.c.id, u.c.username, u.c.full_name, u.c.position)]
+    return select(d.c.id, d.c.document_id, d.c.organization_id, org.c.name, d.c.purpose, d.c.via_group_id,
+                  grp.c.name, d.c.status, d.c.sent_at, d.c.added_after_issue, d.c.acknowledged_at, d.c.refused_at,
+                  d.c.refused_reason, *people) \
+        .select_from(d.join(ranked, ranked.c.id == d.c.id).join(org, org.c.id == d.c.organization_id)
+                     .outerjoin(grp, grp.c.id == d.c.via_group_id).outerjoin(sender, sender.c.id == d.c.sent_by_id)
+                     .outerjoin(acker, acker.c.id == d.c.acknowledged_by_id)) \
+        .order_by(ranked.c.rank, ranked.c.later, ranked.c.next_due, ranked.c.id)
+
+
+def _copy_row(r) -> CopyRow:
+    (dist_id, doc_id, org_id, org_name, purpose, group_id, group_name, status, sent_at, added, acked_at,
+     refused_at, refused_reason, *people) = r
+    sent_by = Person(*people[:4]) if people[0] is not None else None
+    acked_by = Person(*people[4:]) if people[4] is not None else None
+    return CopyRow(dist_id, doc_id, org_id, Named(org_id, org_name), purpose, group_id,
+                   Named(group_id, group_name) if group_id is not None else None, status, sent_at, bool(added),
+                   sent_by, acked_at, acked_by, refused_at, refused_reason)
+
+
+@cache
+def _duties_query(paged: bool):
+    """The SELECT of the duties of some copies (`ids`, expanding) or of a whole document
+    (`doc`), due date order, with the obligation's period and whether all reports were late."""
+    duty, o = ReportDuty.__table__, ReportingObligation.__table__
+    reports = select(func.count()).where(Report.duty_id == duty.c.id).scalar_subquery()
+    on_time = exists().where(Report.duty_id == duty.c.id, Report.late.is_(False))
+    all_late = and_(duty.c.filed_at.isnot(None), reports > 0, ~on_time)
+    where = duty.c.distribution_id.in_(bindparam("ids", expanding=True)) if paged \
+        else duty.c.document_id == bindparam("doc")
+    return select(duty.c.id, duty.c.distribution_id, duty.c.due_date, duty.c.filed_at, duty.c.reminder_count,
+                  duty.c.escalation_count, duty.c.last_reminded_at, o.c.period,
+                  case((all_late, True), else_=False)) \
+        .join(o, o.c.id == duty.c.obligation_id).where(where).order_by(duty.c.due_date, duty.c.id)
 
 
 # --- across documents ------------------------------------------------------------------
