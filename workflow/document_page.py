@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam, case, exists, func, literal, literal_column, select, union, union_all
+from sqlalchemy import and_, bindparam, case, exists, func, literal, literal_column, select, union, union_all
 from sqlalchemy.orm import Session, aliased, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (ApprovalStep, Distribution, Document, DocumentProgress, DocumentRecipient, DocumentRevision,
-                    HistoryEntry, NumberSequence, Organization, RecipientGroup, ReportDuty, ReportingObligation,
-                    User)
+                    HistoryEntry, NumberSequence, Organization, RecipientGroup, Report, ReportDuty,
+                    ReportingObligation, User)
 
 from . import progress
 from .paging import Page, offset
+from .tracking import (COPY_WIDTH, DutyLine, DutyRow, RecipientRow, copy_row, copy_source, duty_columns,
+                       duty_status)
 
 # --- the distribution table of a document -------------------------------------------
 
@@ -101,23 +103,48 @@ def totals_of(row) -> DistributionTotals:
 
 
 def distribution_page(session: Session, document: Document, *, view: str = "all", today: date,
-                      page: int = 1, per_page: int = 50, total: int | None = None) -> Page:
-    """A page of a document's distributions with their duties and reports; `view` keeps
-    the not yet acknowledged ones or those with an overdue report.
+                      page: int = 1, per_page: int = 50, total: int | None = None,
+                      organization_id: int | None = None) -> Page:
+    """A page of a document's distributions, in id order, as `tracking.RecipientRow`s
+    (the copy, then each duty with its status today and its reports' attachments);
+    `view` keeps the not yet acknowledged ones or those with an overdue report,
+    `organization_id` the copies of one unit (a recipient's own).
 
-    `total`, when the caller has the totals (`DistributionTotals.in_view`), saves a statement.
+    One statement reads the page with everything it shows, as rows (no model
+    instances); `total`, when the caller has the totals
+    (`DistributionTotals.in_view`), saves the counting one.
     """
     view = view if view in RECIPIENT_VIEWS else "all"
-    params = {"doc_id": document.id, "today": today}
-    if total is None:
-        total = session.scalar(select(func.count(Distribution.id)).where(*_distribution_filter(view)), params)
-    items = list(session.scalars(_distribution_page_query(view), {
-        **params, "limit": per_page, "offset": offset(page, per_page)}).unique())
-    return Page(items, total, page, per_page)
+    params = {"doc_id": document.id, "today": today, "org_id": organization_id}
+    own = organization_id is not None
+    if total is None and not own:  # a unit has one copy of a document at most: no need to count it
+        total = session.scalar(select(func.count(Distribution.id)).where(*_distribution_filter(view, own)), params)
+    rows: dict[int, RecipientRow] = {}
+    duties: dict[int, DutyRow] = {}
+    for r in session.execute(_distribution_page_query(view, own), {
+            **params, "limit": per_page, "offset": offset(page, per_page)}):
+        row = rows.get(r[0])
+        if row is None:
+            row = rows[r[0]] = RecipientRow(copy_row(r[:COPY_WIDTH]))
+        duty_id = r[COPY_WIDTH]
+        if duty_id is None:
+            continue
+        duty = duties.get(duty_id)
+        if duty is None:
+            duty = duties[duty_id] = DutyRow(*r[COPY_WIDTH:COPY_WIDTH + 9], attachments=[])
+            status = duty_status(duty, today)
+            days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
+            row.duties.append(DutyLine(duty, status, days))
+        if r[-2] is not None:
+            duty.attachments.append((r[-2], r[-1]))
+    items = list(rows.values())
+    return Page(items, len(items) if total is None else total, page, per_page)
 
 
-def _distribution_filter(view: str) -> list:
+def _distribution_filter(view: str, own: bool = False) -> list:
     where = [Distribution.document_id == bindparam("doc_id")]
+    if own:
+        where.append(Distribution.organization_id == bindparam("org_id"))
     if view == "unacknowledged":
         where.append(Distribution.status == "sent")
     elif view == "overdue":
@@ -126,15 +153,22 @@ def _distribution_filter(view: str) -> list:
 
 
 @cache
-def _distribution_page_query(view: str):
-    """The SELECT of a page of `distribution_page` in `view` (built once per view)."""
-    return select(Distribution).where(*_distribution_filter(view)) \
-        .options(joinedload(Distribution.organization).load_only(Organization.id, Organization.name),
-                 joinedload(Distribution.acknowledged_by).options(*PERSON_NAME),
-                 joinedload(Distribution.via_group),
-                 joinedload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 joinedload(Distribution.duties).joinedload(ReportDuty.reports)) \
-        .order_by(Distribution.id).limit(bindparam("limit")).offset(bindparam("offset"))
+def _distribution_page_query(view: str, own: bool):
+    """The SELECT of a page of `distribution_page` in `view` (built once per view): the
+    copies' columns (`tracking.copy_columns`), then each duty's (`tracking.DutyRow`'s),
+    then the id and file name of each of its reports with an attachment, a row per
+    (copy, duty, attachment) in copy id, due date and duty id order."""
+    d, duty, o = Distribution.__table__, ReportDuty.__table__, ReportingObligation.__table__
+    attached = Report.__table__.alias("attached")
+    ids = select(d.c.id).where(*_distribution_filter(view, own)).order_by(d.c.id) \
+        .limit(bindparam("limit")).offset(bindparam("offset")).subquery("page_ids")
+    columns, source = copy_source()
+    return select(*columns, *duty_columns(duty, o), attached.c.id, attached.c.file_name) \
+        .select_from(source.join(ids, ids.c.id == d.c.id)
+                     .outerjoin(duty, duty.c.distribution_id == d.c.id)
+                     .outerjoin(o, o.c.id == duty.c.obligation_id)
+                     .outerjoin(attached, and_(attached.c.duty_id == duty.c.id, attached.c.file_name != ""))) \
+        .order_by(d.c.id, duty.c.due_date, duty.c.id, attached.c.id)
 
 
 # --- history and revisions ------------------------------------------------------------

@@ -206,6 +206,7 @@ class DutyRow:
     last_reminded_at: datetime | None
     period: str
     all_late: bool
+    attachments: list[tuple[int, str]] = field(default_factory=list)  # (report id, file name), if read
 
 
 def document_tracking(session: Session, document: Document, today: date | None = None, *,
@@ -219,7 +220,7 @@ def document_tracking(session: Session, document: Document, today: date | None =
     model instances.
     """
     today = today or clock.local_date()
-    copies = [_copy_row(r) for r in session.execute(_copies_query(bool(per_page)), {
+    copies = [copy_row(r) for r in session.execute(_copies_query(bool(per_page)), {
         "doc": document.id, "today": today, "limit": per_page or 0, "offset": offset(page, per_page or 1)})]
     owed: dict[int, list[DutyRow]] = {c.id: [] for c in copies}
     if copies:
@@ -242,9 +243,7 @@ def document_tracking(session: Session, document: Document, today: date | None =
 def _copies_query(paged: bool):
     """The SELECT of a document's copies in tracking order (`doc`, `today`, and `limit` and
     `offset` when `paged`), with their units, groups and people (built once per shape)."""
-    d, org, grp = Distribution.__table__, Organization.__table__, RecipientGroup.__table__
-    acker, sender = User.__table__.alias("acker"), User.__table__.alias("sender")
-    today = bindparam("today")
+    d, today = Distribution.__table__, bindparam("today")
     unfiled = select(ReportDuty.distribution_id.label("dist_id"), func.min(ReportDuty.due_date).label("next_due"),
                      func.count().filter(ReportDuty.due_date < today).label("overdue")) \
         .where(ReportDuty.document_id == bindparam("doc"), ReportDuty.filed_at.is_(None)) \
@@ -257,17 +256,31 @@ def _copies_query(paged: bool):
     if paged:
         ranked = ranked.limit(bindparam("limit")).offset(bindparam("offset"))
     ranked = ranked.subquery("ranked")
-    people = [c for u in (sender, acker) for c in (u.c.id, u.c.username, u.c.full_name, u.c.position)]
-    return select(d.c.id, d.c.document_id, d.c.organization_id, org.c.name, d.c.purpose, d.c.via_group_id,
-                  grp.c.name, d.c.status, d.c.sent_at, d.c.added_after_issue, d.c.acknowledged_at, d.c.refused_at,
-                  d.c.refused_reason, *people) \
-        .select_from(d.join(ranked, ranked.c.id == d.c.id).join(org, org.c.id == d.c.organization_id)
-                     .outerjoin(grp, grp.c.id == d.c.via_group_id).outerjoin(sender, sender.c.id == d.c.sent_by_id)
-                     .outerjoin(acker, acker.c.id == d.c.acknowledged_by_id)) \
+    columns, source = copy_source()
+    return select(*columns).select_from(source.join(ranked, ranked.c.id == d.c.id)) \
         .order_by(ranked.c.rank, ranked.c.later, ranked.c.next_due, ranked.c.id)
 
 
-def _copy_row(r) -> CopyRow:
+@cache
+def copy_source():
+    """The columns `copy_row` reads (`COPY_WIDTH` of them) and the joins they come from: a
+    distribution with its unit, its group, its sender and its acknowledger."""
+    d, org, grp = Distribution.__table__, Organization.__table__, RecipientGroup.__table__
+    acker, sender = User.__table__.alias("acker"), User.__table__.alias("sender")
+    people = [c for u in (sender, acker) for c in (u.c.id, u.c.username, u.c.full_name, u.c.position)]
+    columns = [d.c.id, d.c.document_id, d.c.organization_id, org.c.name, d.c.purpose, d.c.via_group_id,
+               grp.c.name, d.c.status, d.c.sent_at, d.c.added_after_issue, d.c.acknowledged_at, d.c.refused_at,
+               d.c.refused_reason, *people]
+    source = d.join(org, org.c.id == d.c.organization_id).outerjoin(grp, grp.c.id == d.c.via_group_id) \
+        .outerjoin(sender, sender.c.id == d.c.sent_by_id).outerjoin(acker, acker.c.id == d.c.acknowledged_by_id)
+    return columns, source
+
+
+COPY_WIDTH = 21
+
+
+def copy_row(r) -> CopyRow:
+    """The `CopyRow` of a result row's first `COPY_WIDTH` columns (`copy_source`)."""
     (dist_id, doc_id, org_id, org_name, purpose, group_id, group_name, status, sent_at, added, acked_at,
      refused_at, refused_reason, *people) = r
     sent_by = Person(*people[:4]) if people[0] is not None else None
@@ -277,19 +290,24 @@ def _copy_row(r) -> CopyRow:
                    sent_by, acked_at, acked_by, refused_at, refused_reason)
 
 
+def duty_columns(duty, o) -> list:
+    """The columns of a `DutyRow` (but its attachments) of `duty` (the report_duty table) and
+    `o` (its obligation, joined by the caller)."""
+    reports = select(func.count()).where(Report.duty_id == duty.c.id).scalar_subquery()
+    on_time = exists().where(Report.duty_id == duty.c.id, Report.late.is_(False))
+    all_late = and_(duty.c.filed_at.isnot(None), reports > 0, ~on_time)
+    return [duty.c.id, duty.c.distribution_id, duty.c.due_date, duty.c.filed_at, duty.c.reminder_count,
+            duty.c.escalation_count, duty.c.last_reminded_at, o.c.period, case((all_late, True), else_=False)]
+
+
 @cache
 def _duties_query(paged: bool):
     """The SELECT of the duties of some copies (`ids`, expanding) or of a whole document
     (`doc`), due date order, with the obligation's period and whether all reports were late."""
     duty, o = ReportDuty.__table__, ReportingObligation.__table__
-    reports = select(func.count()).where(Report.duty_id == duty.c.id).scalar_subquery()
-    on_time = exists().where(Report.duty_id == duty.c.id, Report.late.is_(False))
-    all_late = and_(duty.c.filed_at.isnot(None), reports > 0, ~on_time)
     where = duty.c.distribution_id.in_(bindparam("ids", expanding=True)) if paged \
         else duty.c.document_id == bindparam("doc")
-    return select(duty.c.id, duty.c.distribution_id, duty.c.due_date, duty.c.filed_at, duty.c.reminder_count,
-                  duty.c.escalation_count, duty.c.last_reminded_at, o.c.period,
-                  case((all_late, True), else_=False)) \
+    return select(*duty_columns(duty, o)) \
         .join(o, o.c.id == duty.c.obligation_id).where(where).order_by(duty.c.due_date, duty.c.id)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from models import ReportDuty, db
+from models import Distribution, ReportDuty, db
 from tests.factories import make_draft, run_chain
 from workflow import clock, dashboards, document_page, services
 
@@ -52,12 +52,15 @@ def test_distribution_totals(demo, frozen_clock):
     doc = make_draft(db.session, users["chuyenvien"], [orgs["binhlu_mttq"], orgs["binhlu_ttdv"]],
                      deadlines=[("quý I", "2026-03-01"), ("năm", "2026-12-01")])
     run_chain(db.session, doc)
-    dists = {d.organization_id: d for d in document_page.distribution_page(
+    rows = {r.distribution.organization_id: r for r in document_page.distribution_page(
         db.session, doc, today=clock.local_date()).items}
-    mttq = dists[orgs["binhlu_mttq"].id]
+    mttq = db.session.get(Distribution, rows[orgs["binhlu_mttq"].id].distribution.id)
     services.file_report(db.session, mttq, users["mttq"], "Muộn.", duty_id=min(
         mttq.duties, key=lambda d: d.due_date).id)
     today = clock.local_date()
+    page = document_page.distribution_page(db.session, doc, today=today)
+    assert {(line.duty.id, line.status) for r in page.items for line in r.duties} == {
+        (d.id, d.status(today)) for d in db.session.scalars(select(ReportDuty).where(ReportDuty.document_id == doc.id))}
     totals = document_page.distribution_totals(db.session, doc, today)
     statuses = [d.status(today) for d in db.session.scalars(
         select(ReportDuty).where(ReportDuty.document_id == doc.id))]
@@ -66,7 +69,7 @@ def test_distribution_totals(demo, frozen_clock):
         statuses.count("filed"), statuses.count("late"), statuses.count("overdue"), statuses.count("due"))
     assert totals.late == 1 and totals.overdue == 1
     overdue = document_page.distribution_page(db.session, doc, view="overdue", today=clock.local_date())
-    assert [d.organization_id for d in overdue.items] == [orgs["binhlu_ttdv"].id]
+    assert [r.distribution.organization_id for r in overdue.items] == [orgs["binhlu_ttdv"].id]
 
 
 def _walk_down(org) -> set[int]:

@@ -157,9 +157,9 @@ def show(doc_id: int):
             context.update(recipients_view=view, totals=totals, distributions=document_page.distribution_page(
                 session, document, view=view, today=today, page=page_arg("rpage"), total=totals.in_view(view)))
         else:  # a recipient sees its own unit's copy, not the other units' receipts and reports
-            own = queries.distributions_of(session, document, user.organization_id)
             context.update(recipients_view="all", totals=totals, own_copy=True,
-                           distributions=Page(own, len(own), 1, max(len(own), 1)))
+                           distributions=document_page.distribution_page(
+                               session, document, today=today, per_page=10, organization_id=user.organization_id))
     return render_template("documents/show.html", **context)
 
 
