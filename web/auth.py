@@ -6,6 +6,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import Flask, current_app, g, request, session
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
@@ -64,7 +65,8 @@ def init_app(app: Flask) -> None:
     """Teach Flask-Login to load users from the session and from bearer tokens."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
+    login_manager.localize_callback = str  # translated in the request's language when flashed
     login_manager.session_protection = "basic"
 
     @app.before_request

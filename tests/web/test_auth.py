@@ -22,6 +22,15 @@ def test_anonymous_user_is_sent_to_login_with_next(browser):
     assert response.headers["Location"].startswith("/login?next=")
 
 
+def test_the_ask_to_log_in_speaks_the_visitors_language(browser):
+    b = browser()
+    assert "Vui lòng đăng nhập để tiếp tục." in b.text(b.get("/documents").headers["Location"])
+    b.get("/login")
+    b.post("/locale", {"locale": "en", "next": "/login"})
+    html = b.text(b.get("/documents").headers["Location"])
+    assert "Please log in to continue." in html and "Vui lòng đăng nhập" not in html
+
+
 def test_wrong_password_is_refused_and_starts_no_session(browser):
     b = browser()
     b.get("/login")
