@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, session
 from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import bindparam, select

@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, exists, func, literal, literal_column, select, union, union_all
-from sqlalchemy.orm import Session, aliased, joinedload, lazyload, load_only
+from sqlalchemy.orm import Session, aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (ApprovalStep, Distribution, Document, DocumentProgress, DocumentRecipient, DocumentRevision,
@@ -24,9 +24,6 @@ from .tracking import (COPY_WIDTH, DutyLine, DutyRow, RecipientRow, copy_row, co
                        duty_status)
 
 # --- the distribution table of a document -------------------------------------------
-
-# What the table shows of a person: the name (the roles and the unit stay unread).
-PERSON_NAME = (load_only(User.id, User.username, User.full_name, User.position), lazyload(User.organization))
 
 RECIPIENT_VIEWS = ("all", "unacknowledged", "overdue")
 

@@ -1,5 +1,4 @@
 """Migrations upgrade an empty database to head, and head matches the models."""
-import os
 import uuid
 
 import pytest

@@ -1,5 +1,4 @@
 """Workflow definitions load from YAML and broken ones are refused with file and key."""
-import shutil
 from pathlib import Path
 
 import pytest

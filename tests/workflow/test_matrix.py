@@ -7,7 +7,6 @@ answer of `available_triggers` (what the UI shows) and of the service itself
 """
 import pytest
 
-from models import Document
 from tests.factories import make_draft, make_org, make_user
 from workflow import queries, services
 from workflow.errors import WorkflowError

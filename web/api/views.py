@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import Organization, RecipientGroup, db
 from workflow import queries, services
 from workflow.access_log import record_access
-from workflow.errors import PermissionDenied, ValidationFailed
+from workflow.errors import ValidationFailed
 from workflow.tracking_access import can_track
 
 from . import serializers as S
