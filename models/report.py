@@ -91,10 +91,15 @@ class ReportDuty(Base):
 
     def status(self, today: date) -> str:
         """`filed`, `late` (filed after due, by the Vietnam calendar), `overdue` or `due`."""
-        if self.filed_at is not None:
-            filed_on = (self.filed_at + VN_OFFSET).date()
-            return "late" if filed_on > self.due_date else "filed"
-        return "overdue" if today > self.due_date else "due"
+        return duty_status(self.filed_at, self.due_date, today)
+
+
+def duty_status(filed_at: datetime | None, due_date: date, today: date) -> str:
+    """A report duty's status on `today`: `filed`, `late` (first filed after its due date,
+    by the Vietnam calendar), `overdue` (not filed, past due) or `due`."""
+    if filed_at is not None:
+        return "late" if (filed_at + VN_OFFSET).date() > due_date else "filed"
+    return "overdue" if today > due_date else "due"
 
 
 class Report(Base):

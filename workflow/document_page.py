@@ -20,8 +20,8 @@ from models import (ApprovalStep, Distribution, Document, DocumentProgress, Docu
 
 from . import progress
 from .paging import Page, offset
-from .tracking import (COPY_WIDTH, DutyLine, DutyRow, RecipientRow, copy_row, copy_source, duty_columns,
-                       duty_status)
+from .tracking import (COPY_WIDTH, DUTY_WIDTH, DutyRow, RecipientRow, copy_row, copy_source, duty_columns,
+                       duty_line)
 
 # --- the distribution table of a document -------------------------------------------
 
@@ -128,10 +128,8 @@ def distribution_page(session: Session, document: Document, *, view: str = "all"
             continue
         duty = duties.get(duty_id)
         if duty is None:
-            duty = duties[duty_id] = DutyRow(*r[COPY_WIDTH:COPY_WIDTH + 9], attachments=[])
-            status = duty_status(duty, today)
-            days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
-            row.duties.append(DutyLine(duty, status, days))
+            duty = duties[duty_id] = DutyRow(*r[COPY_WIDTH:COPY_WIDTH + DUTY_WIDTH], attachments=[])
+            row.duties.append(duty_line(duty, today))
         if r[-2] is not None:
             duty.attachments.append((r[-2], r[-1]))
     items = list(rows.values())

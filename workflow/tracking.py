@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import bindparam, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
-from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, Report, ReportDuty,
+from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, ReportDuty,
                     ReportingObligation, User, fold)
+from models.report import duty_status as report_duty_status
 
 from . import clock, progress
 from .errors import NotFound
@@ -27,7 +28,7 @@ from .paging import Page, capped_count, capped_page, count_cap, offset
 from .tracking_access import (ISSUED, can_track, get_tracked_document, progress_scope_condition,  # noqa: F401
                               scope_condition)
 
-__all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status",
+__all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status", "duty_line",
            "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking",
            "DocumentProgressRow", "dashboard", "UnitRow", "units", "UnitItem", "unit_items"]
 
@@ -40,16 +41,16 @@ def local_time(moment: datetime | None) -> datetime | None:
 
 
 def duty_status(duty: ReportDuty | DutyRow, today: date) -> str:
-    """`filed` (on time), `late` (filed after due), `overdue` (missing) or `due`.
+    """`filed` (on time), `late` (first filed after due, by the Vietnam calendar),
+    `overdue` (missing) or `due` (`models.report.duty_status`)."""
+    return report_duty_status(duty.filed_at, duty.due_date, today)
 
-    Whether a filing was late is taken from its reports, judged on the Vietnam
-    calendar day as when it was filed (a `DutyRow` carries it as `all_late`).
-    """
-    if duty.filed_at is not None:
-        if isinstance(duty, DutyRow):
-            return "late" if duty.all_late else "filed"
-        return "late" if duty.reports and all(r.late for r in duty.reports) else "filed"
-    return "overdue" if today > duty.due_date else "due"
+
+def duty_line(duty: DutyRow, today: date) -> DutyLine:
+    """The duty with its status today and the days left (or overdue, when it is)."""
+    status = duty_status(duty, today)
+    days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
+    return DutyLine(duty, status, days)
 
 
 @dataclass
@@ -194,8 +195,8 @@ class CopyRow:
 
 @dataclass(frozen=True, slots=True)
 class DutyRow:
-    """What a document's tracking reads of one report duty, with its obligation's period and
-    whether every report filed against it was late (`all_late`; False without reports)."""
+    """What a document's tracking reads of one report duty, with its obligation's period (and
+    the reports' attachments, where the document page reads them)."""
 
     id: int
     distribution_id: int
@@ -205,7 +206,6 @@ class DutyRow:
     escalation_count: int
     last_reminded_at: datetime | None
     period: str
-    all_late: bool
     attachments: list[tuple[int, str]] = field(default_factory=list)  # (report id, file name), if read
 
 
@@ -231,10 +231,7 @@ def document_tracking(session: Session, document: Document, today: date | None =
     rows = []
     for copy in copies:
         row = RecipientRow(copy)
-        for duty in owed[copy.id]:
-            status = duty_status(duty, today)
-            days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
-            row.duties.append(DutyLine(duty, status, days))
+        row.duties.extend(duty_line(duty, today) for duty in owed[copy.id])
         rows.append(row)
     return DocumentTracking(document, _progress(session, document, today), rows, page, per_page)
 
@@ -293,11 +290,11 @@ def copy_row(r) -> CopyRow:
 def duty_columns(duty, o) -> list:
     """The columns of a `DutyRow` (but its attachments) of `duty` (the report_duty table) and
     `o` (its obligation, joined by the caller)."""
-    reports = select(func.count()).where(Report.duty_id == duty.c.id).scalar_subquery()
-    on_time = exists().where(Report.duty_id == duty.c.id, Report.late.is_(False))
-    all_late = and_(duty.c.filed_at.isnot(None), reports > 0, ~on_time)
     return [duty.c.id, duty.c.distribution_id, duty.c.due_date, duty.c.filed_at, duty.c.reminder_count,
-            duty.c.escalation_count, duty.c.last_reminded_at, o.c.period, case((all_late, True), else_=False)]
+            duty.c.escalation_count, duty.c.last_reminded_at, o.c.period]
+
+
+DUTY_WIDTH = 8
 
 
 @cache
