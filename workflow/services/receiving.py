@@ -17,6 +17,8 @@ from ..guards import GuardContext
 from ..events import emit, subscribed
 from ..history import append, record
 from ..machine import fire
+from ..queries import get_distribution
+from ..tracking_access import ISSUED
 from .. import progress, registry
 from ..versioning import versioned_change, versioned_row_change
 
@@ -28,7 +30,7 @@ def _check_recipient(distribution: Distribution, actor: User) -> Document:
     if actor.organization_id != distribution.organization_id:
         raise PermissionDenied("Chỉ cán bộ của đơn vị nhận mới được thực hiện thao tác này.")
     document = distribution.document
-    if document.state not in ("distributed", "reported"):
+    if document.state not in ISSUED:
         raise InvalidTransition("Văn bản chưa được phát hành.")
     return document
 
@@ -80,13 +82,14 @@ def acknowledge_copy(session: Session, dist_id: int, actor: User, *,
     without loading model instances. Anything else (no such copy, another unit's,
     already acknowledged or refused, not issued) goes through `acknowledge`, which
     raises the error it answers, and so does every copy while something subscribes
-    to `distribution_acknowledged` (its handlers take the instances). A copy loaded in the session before is not updated.
+    to `distribution_acknowledged` (its handlers take the instances). A copy loaded
+    in the session before is not updated.
     """
     now = now or clock.now()
     row = session.execute(_copy_query(), {"dist_id": dist_id}).first()
-    if (row is None or subscribed("distribution_acknowledged") or row.organization_id != actor.organization_id or row.status != "sent"
-            or row.state not in ("distributed", "reported")):
-        from ..queries import get_distribution
+    common = (row is not None and row.organization_id == actor.organization_id and row.status == "sent"
+              and row.state in ISSUED and not subscribed("distribution_acknowledged"))
+    if not common:
         acknowledge(session, get_distribution(session, dist_id), actor, now=now)
         raise AssertionError("acknowledge accepted a copy the fast path refused")  # pragma: no cover
     append(session, row.document_id, row.history_head_seq, row.history_head_hash, actor.id, "acknowledge",
