@@ -87,14 +87,20 @@ def test_second_document_gets_next_number_and_new_year_restarts(session, commune
     assert c.issue_date == date(2027, 1, 1)
 
 
-def test_acknowledge_and_reports_complete_the_document(session, commune, frozen_clock):
-    p, villages = commune["people"], commune["recipients"]
-    frozen_clock(datetime(2030, 6, 1, 3, 0))
-    doc = run_chain(session, make_draft(session, p["drafter"], villages[:2],
+def _issued_to_villages(session, commune, n):
+    """A plan issued on 1 June 2030 to the first `n` villages, one report due 15 June: the
+    document, its copies in id order, and the recipient user of each unit."""
+    p = commune["people"]
+    doc = run_chain(session, make_draft(session, p["drafter"], commune["recipients"][:n],
                                         deadlines=[("6 tháng", "2030-06-15")]))
     dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
                             .order_by(Distribution.id)).all()
-    users = {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+    return doc, dists, {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+
+
+def test_acknowledge_and_reports_complete_the_document(session, commune, frozen_clock):
+    frozen_clock(datetime(2030, 6, 1, 3, 0))
+    doc, dists, users = _issued_to_villages(session, commune, 2)
     services.acknowledge(session, dists[0], users[dists[0].organization_id])
     with pytest.raises(Conflict, match="đã được xác nhận"):
         services.acknowledge(session, dists[0], users[dists[0].organization_id])
@@ -198,13 +204,8 @@ def test_delegation_lets_colleague_sign_with_tuq_within_dates(session, commune, 
 
 
 def test_acknowledge_copy_writes_what_acknowledge_writes_and_refuses_alike(session, commune, frozen_clock):
-    p, villages = commune["people"], commune["recipients"]
     frozen_clock(datetime(2030, 6, 1, 3, 0))
-    doc = run_chain(session, make_draft(session, p["drafter"], villages[:3],
-                                        deadlines=[("6 tháng", "2030-06-15")]))
-    dists = session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
-                            .order_by(Distribution.id)).all()
-    users = {u.organization_id: u for k, u in p.items() if k.startswith("recipient_")}
+    doc, dists, users = _issued_to_villages(session, commune, 3)
     ids = [(d.id, users[d.organization_id]) for d in dists]
     services.acknowledge(session, dists[0], ids[0][1])  # the model path, for comparison
     session.commit()
