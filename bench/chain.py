@@ -14,8 +14,20 @@ document page with `queries.get_document` instead, since it answers with it.)
 
 The floor (bench/floor.py) writes the same rows with psycopg in one
 transaction per action, holding in Python what the services read back. Both
-write the same number of rows per table (checked). Runs alternate (ours,
-floor) after one warm-up of each.
+write the same number of rows per table (checked). The checked floor is the
+same floor reading first, in raw SQL, what a handler must read before it may
+write (the actor, the document or copy it acts on, the group it issues to):
+against it, what remains is our client-side work. Each side's time is split
+into the time spent waiting for PostgreSQL (`bench.common.DatabaseWait`) and
+the rest, the client's own work. Runs alternate (ours, floor, checked floor)
+after one warm-up of each.
+
+What the stack itself costs is measured too, in each run: an empty request
+(app context, the actor loaded by `web.auth.load_user`, commit, nothing read or
+written) against the same in raw psycopg (BEGIN, the actor's SELECT, COMMIT).
+Their difference per action, added to the checked floor, is a lower bound for
+any implementation on flask-sqlalchemy and flask-login that makes the checks
+(`bound_ms`; `ratio_bound` = bound / floor).
 
 Goal: ours ≤ 2.0× the floor per chain.
 Usage: python bench/chain.py [--runs 5] [--recipients 150]
@@ -38,8 +50,8 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bench.common import (StatementCounter, build_world, conninfo, docx_render_ms, draft_input,  # noqa: E402
-                          log, make_app, ratio, recreate_database, report, start)
+from bench.common import (DatabaseWait, StatementCounter, build_world, conninfo, docx_render_ms,  # noqa: E402
+                          draft_input, log, make_app, ratio, recreate_database, report, start)
 from bench.floor import UBND_CHAIN, Floor  # noqa: E402
 
 DB = "bench_chain"
@@ -65,20 +77,22 @@ def workflow_dir() -> str:
     return str(target)
 
 
-def service_chain(app, world: dict, n: int, counter) -> tuple[dict, dict, int]:
-    """One chain through the services; (seconds, statements) per phase, and the document id."""
+def service_chain(app, world: dict, n: int, counter, meter) -> tuple[dict, dict, dict, int]:
+    """One chain through the services; (seconds, statements, seconds waiting for the
+    database) per phase, and the document id."""
     from models import db
     from web.auth import load_user
     from workflow import services
-    times, stmts = dict.fromkeys(PHASES, 0.0), dict.fromkeys(PHASES, 0)
+    times, stmts, waits = dict.fromkeys(PHASES, 0.0), dict.fromkeys(PHASES, 0), dict.fromkeys(PHASES, 0.0)
 
     def act(phase, fn):
         counter.reset()
-        t = time.perf_counter()
+        waited, t = meter.seconds, time.perf_counter()
         with app.app_context():
             fn(db.session)
             db.session.commit()
         times[phase] += time.perf_counter() - t
+        waits[phase] += meter.seconds - waited
         stmts[phase] += counter.reset()
 
     ids, doc = world["ids"], {}
@@ -108,11 +122,38 @@ def service_chain(app, world: dict, n: int, counter) -> tuple[dict, dict, int]:
             user = load_user(world["readers"][org_id])
             services.acknowledge_copy(s, dist_id, user)
         act("acknowledge", ack)
-    return times, stmts, doc["id"]
+    return times, stmts, waits, doc["id"]
 
 
 def row_counts(conn) -> dict:
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def empty_requests(app, conn, world: dict) -> tuple[float, float]:
+    """Median seconds of an empty request of each reader: (through our stack, in raw psycopg)."""
+    from models import db
+    from web.auth import load_user
+    ours, raw = [], []
+    for user_id in world["readers"].values():
+        t = time.perf_counter()
+        with app.app_context():
+            load_user(user_id)
+            db.session.commit()
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with conn.transaction():
+            conn.execute("SELECT u.*, o.* FROM user_account u JOIN organization o ON o.id = u.organization_id"
+                         " WHERE u.id = %s", (user_id,)).fetchall()
+        raw.append(time.perf_counter() - t)
+    return statistics.median(ours), statistics.median(raw)
+
+
+def floor_chain(conn, world: dict, docx: bytes, n: int, meter, checked: bool) -> Floor:
+    """One chain written by the floor (`checked`: reading first what a handler reads)."""
+    raw = Floor(conn, world, docx, CHAIN, checked=checked, meter=meter)
+    raw.times = dict.fromkeys(PHASES, 0.0)
+    raw.chain(n, raw.times)
+    return raw
 
 
 def main() -> None:
@@ -127,50 +168,91 @@ def main() -> None:
     with app.app_context():
         world = build_world(db.session, args.recipients)
         counter = StatementCounter(db.engine)
-    ours, floor, statements, docx = [], [], [], None
+    meter = DatabaseWait()
+    sides = {"ours": [], "floor": [], "checked_floor": []}  # per run: {times, waits, statements}
+    empty = []  # per run: (our empty request, the raw one), seconds
+    docx = None
     with psycopg.connect(conninfo(DB)) as conn:
-        for run in range(args.runs + 1):  # run 0 warms both up
+        for run in range(args.runs + 1):  # run 0 warms all up
             log(f"chain run {run}/{args.runs}")
             before = row_counts(conn); conn.commit()
-            times, stmts, doc_id = service_chain(app, world, run, counter)
-            middle = row_counts(conn); conn.commit()
+            times, stmts, waits, doc_id = service_chain(app, world, run, counter, meter)
+            rows = {"ours": row_counts(conn)}; conn.commit()
             if docx is None:
                 with app.app_context():
                     docx = db.session.scalar(select(IssuedFile.data).where(IssuedFile.document_id == doc_id))
-            raw, raw_times = Floor(conn, world, docx, CHAIN), dict.fromkeys(PHASES, 0.0)
-            raw.chain(1000 + run, raw_times)
-            after = row_counts(conn); conn.commit()
-            rows_ours = {t: middle[t] - before[t] for t in TABLES}
-            rows_floor = {t: after[t] - middle[t] for t in TABLES}
-            if rows_ours != rows_floor:
-                raise SystemExit(f"the floor wrote other rows: ours {rows_ours}, floor {rows_floor}")
-            if run:
+            measured = {"ours": {"times": times, "waits": waits, "statements": stmts}}
+            for side, checked, n in (("floor", False, 1000 + run), ("checked_floor", True, 2000 + run)):
+                raw = floor_chain(conn, world, docx, n, meter, checked)
+                rows[side] = row_counts(conn); conn.commit()
                 raw_stmts = dict.fromkeys(PHASES, 0)
-                for action, _, n in raw.log:
-                    raw_stmts[action] += n
-                ours.append(times); floor.append(raw_times); statements.append((stmts, raw_stmts))
-    def med(runs, phase=None):
-        return statistics.median(sum(r.values()) if phase is None else r[phase] for r in runs)
+                for action, _, count in raw.log:
+                    raw_stmts[action] += count
+                measured[side] = {"times": raw.times, "waits": {p: raw.waits.get(p, 0.0) for p in PHASES},
+                                  "statements": raw_stmts}
+            written = {}
+            for side, counts in rows.items():
+                written[side] = {t: counts[t] - before[t] for t in TABLES}
+                before = counts
+            if not written["ours"] == written["floor"] == written["checked_floor"]:
+                raise SystemExit(f"the floors wrote other rows: {written}")
+            if run:
+                for side, values in measured.items():
+                    sides[side].append(values)
+                empty.append(empty_requests(app, conn, world))
+    meter.close()
 
-    total_ours, total_floor = med(ours), med(floor)
-    phases = {p: {"ours_ms": round(med(ours, p) * 1000, 1), "floor_ms": round(med(floor, p) * 1000, 1),
-                  "ratio": ratio(med(ours, p), med(floor, p)), "ours_statements": statements[-1][0][p],
-                  "floor_statements": statements[-1][1][p]}
+    def med(side, key="times", phase=None):
+        runs = sides[side]
+        return statistics.median(sum(r[key].values()) if phase is None else r[key][phase] for r in runs)
+
+    def statements(side, phase=None):
+        last = sides[side][-1]["statements"]
+        return sum(last.values()) if phase is None else last[phase]
+
+    def split(side):
+        total, waited = med(side), med(side, "waits")
+        return {"total_ms": round(total * 1000, 1), "database_wait_ms": round(waited * 1000, 1),
+                "client_ms": round((total - waited) * 1000, 1), "statements": statements(side)}
+
+    phases = {p: {"ours_ms": round(med("ours", phase=p) * 1000, 1),
+                  "floor_ms": round(med("floor", phase=p) * 1000, 1),
+                  "checked_floor_ms": round(med("checked_floor", phase=p) * 1000, 1),
+                  "ratio": ratio(med("ours", phase=p), med("floor", phase=p)),
+                  "ratio_to_checked_floor": ratio(med("ours", phase=p), med("checked_floor", phase=p)),
+                  "ours_wait_ms": round(med("ours", "waits", p) * 1000, 1),
+                  "floor_wait_ms": round(med("floor", "waits", p) * 1000, 1),
+                  "checked_floor_wait_ms": round(med("checked_floor", "waits", p) * 1000, 1),
+                  "ours_statements": statements("ours", p), "floor_statements": statements("floor", p),
+                  "checked_floor_statements": statements("checked_floor", p)}
               for p in PHASES}
     acks = args.recipients or 1
-    per_ack = {"ours_ms": round(med(ours, "acknowledge") * 1000 / acks, 3),
-               "floor_ms": round(med(floor, "acknowledge") * 1000 / acks, 3),
-               "ours_statements": round(statements[-1][0]["acknowledge"] / acks, 2),
-               "floor_statements": round(statements[-1][1]["acknowledge"] / acks, 2)}
+    actions = 7 + args.recipients  # create, submit, 3 approvals, sign, issue, then the acknowledgements
+    stack = statistics.median(ours - raw for ours, raw in empty)
+    bound = med("checked_floor") + actions * stack
+    per_ack = {f"{side}_{key}": round(value, 3) for side in sides for key, value in (
+        ("ms", med(side, phase="acknowledge") * 1000 / acks),
+        ("wait_ms", med(side, "waits", "acknowledge") * 1000 / acks),
+        ("statements", statements(side, "acknowledge") / acks))}
     result = {
         "measured": f"create + submit + 3 approvals (UBND chain with a third review step) + sign + issue to "
                     f"{args.recipients} recipients (one report each) + {args.recipients} acknowledgements; "
                     f"one transaction per action; median of {args.runs} alternating runs after a warm-up",
-        "ratio": ratio(total_ours, total_floor),
-        "ours_ms": round(total_ours * 1000, 1), "floor_ms": round(total_floor * 1000, 1),
-        "statements": {"ours": sum(statements[-1][0].values()), "floor": sum(statements[-1][1].values())},
+        "ratio": ratio(med("ours"), med("floor")),
+        "ratio_to_checked_floor": ratio(med("ours"), med("checked_floor")),
+        "ours_ms": round(med("ours") * 1000, 1), "floor_ms": round(med("floor") * 1000, 1),
+        "checked_floor_ms": round(med("checked_floor") * 1000, 1),
+        "statements": {side: statements(side) for side in sides},
+        "time_split": {side: split(side) for side in sides},
+        "empty_request": {"ours_ms": round(statistics.median(o for o, _ in empty) * 1000, 3),
+                          "raw_ms": round(statistics.median(r for _, r in empty) * 1000, 3),
+                          "stack_ms_per_action": round(stack * 1000, 3), "actions": actions},
+        "bound_ms": round(bound * 1000, 1), "ratio_bound": ratio(bound, med("floor")),
+        "ratio_to_bound": ratio(med("ours"), bound),
+        "database_wait_ratio": ratio(med("ours", "waits"), med("floor", "waits")),
+        "client_ratio": ratio(med("ours") - med("ours", "waits"), med("floor") - med("floor", "waits")),
         "per_acknowledgement": per_ack,
-        "rows_per_chain": rows_ours, "phases": phases, "docx_render_ms_in_issue": docx_render_ms(app, doc_id),
+        "rows_per_chain": written["ours"], "phases": phases, "docx_render_ms_in_issue": docx_render_ms(app, doc_id),
     }
     report("chain", result, goal="ours <= 2.0x the raw-SQL floor per chain", meets_goal=result["ratio"] <= 2.0)
 

@@ -125,6 +125,35 @@ class StatementCounter:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
+class DatabaseWait:
+    """The seconds spent waiting for PostgreSQL (the network and the server's work), summed
+    over every psycopg connection of the process while it is installed: psycopg's blocking
+    connection runs each exchange with the server (a statement, BEGIN, COMMIT) in
+    `Connection.wait`, so what a timing spends outside it is the client's own work (Python:
+    the application, SQLAlchemy, psycopg's adaptation). The same meter serves both sides."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._wait = psycopg.Connection.wait
+        meter, wait = self, self._wait
+
+        def timed(conn, gen, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return wait(conn, gen, *args, **kwargs)
+            finally:
+                meter.seconds += time.perf_counter() - started
+        psycopg.Connection.wait = timed
+
+    def reset(self) -> float:
+        """Answer the seconds so far and start again from zero."""
+        seconds, self.seconds = self.seconds, 0.0
+        return seconds
+
+    def close(self) -> None:
+        psycopg.Connection.wait = self._wait
+
+
 @contextmanager
 def stopwatch(into: list):
     """Append the elapsed seconds of the `with` block to `into`."""

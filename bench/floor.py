@@ -7,6 +7,13 @@ bytes, the follow-through counters of `workflow.progress`), one transaction
 per action, holding in Python what the services read
 back. bench/chain.py compares a whole chain with it; bench/peer.py reports
 what our rows cost per step without the application.
+
+`checked=True` makes the floor also read, at the start of each action, what a
+handler must read before it may write: the actor with their unit (what the
+login manager loads), then the document with its issuer and steps (a
+transition), the copy with its document's state and history anchor and the
+unit's name (an acknowledgement), and the group's members (issuing). The
+rows it reads are fetched and dropped: the writes stay those of the plain floor.
 """
 from __future__ import annotations
 
@@ -29,13 +36,15 @@ class Floor:
     """The same rows written with psycopg, one transaction per action, nothing read back
     that the caller already knows. `chain` is the approval chain as (key, kind, person)."""
 
-    def __init__(self, conn, world: dict, docx: bytes, chain=UBND_CHAIN):
-        self.conn, self.w, self.docx, self.chain_steps = conn, world, docx, tuple(chain)
+    def __init__(self, conn, world: dict, docx: bytes, chain=UBND_CHAIN, *, checked: bool = False, meter=None):
+        self.conn, self.w, self.docx, self.chain_steps, self.checked = conn, world, docx, tuple(chain), checked
         self.statements, self.log = 0, []  # log: (action, seconds, statements) in order
+        self.meter, self.waits = meter, {}  # a bench.common.DatabaseWait; seconds waited per action
 
     def x(self, sql, params=(), many=False):
-        """Run one statement (or one executemany); answers the rows of a RETURNING."""
-        self.statements, cur, returning = self.statements + 1, self.conn.cursor(), "RETURNING" in sql
+        """Run one statement (or one executemany); answers the rows of a RETURNING or a SELECT."""
+        self.statements, cur = self.statements + 1, self.conn.cursor()
+        returning = "RETURNING" in sql or sql.startswith("SELECT")
         if not many:
             cur.execute(sql, params)
             return cur.fetchall() if returning else []
@@ -46,6 +55,25 @@ class Floor:
             if not cur.nextset():
                 break
         return rows
+
+    def check(self, actor: int, *, document: int | None = None, copy: int | None = None,
+              group: int | None = None) -> None:
+        """In `checked` mode, the reads of a handler before it writes (one statement each)."""
+        if not self.checked:
+            return
+        self.x("SELECT u.*, o.* FROM user_account u JOIN organization o ON o.id = u.organization_id"
+               " WHERE u.id = %s", (actor,))
+        if document is not None:
+            self.x("SELECT d.*, o.*, s.* FROM document d JOIN organization o ON o.id = d.issuer_id"
+                   " LEFT JOIN approval_step s ON s.document_id = d.id WHERE d.id = %s", (document,))
+        if copy is not None:
+            self.x("SELECT c.document_id, c.organization_id, c.status, c.version, d.state, d.title,"
+                   " d.history_head_seq, d.history_head_hash, o.name FROM distribution c"
+                   " JOIN document d ON d.id = c.document_id JOIN organization o ON o.id = c.organization_id"
+                   " WHERE c.id = %s", (copy,))
+        if group is not None:
+            self.x("SELECT o.* FROM group_member m JOIN organization o ON o.id = m.organization_id"
+                   " WHERE m.group_id = %s", (group,))
 
     def history(self, doc, actor, trigger, src, dest, now, comment="", step=None, dist=None, behalf=None):
         seq, prev = doc["seq"] + 1, doc["hash"]
@@ -69,9 +97,16 @@ class Floor:
                "WHERE id=%s AND version=%s", (state, step_id, now, doc["id"], doc["version"]))
         doc["version"] += 1
 
-    def _timed(self, action: str, times: dict, started: float, statements: int) -> None:
+    def _mark(self) -> tuple[float, int, float]:
+        """When an action starts: the clock, the statements so far, the database wait so far."""
+        return time.perf_counter(), self.statements, self.meter.seconds if self.meter else 0.0
+
+    def _timed(self, action: str, times: dict, mark: tuple[float, int, float]) -> None:
+        started, statements, waited = mark
         seconds = time.perf_counter() - started
         times[action] = times.get(action, 0.0) + seconds
+        if self.meter:
+            self.waits[action] = self.waits.get(action, 0.0) + self.meter.seconds - waited
         self.log.append((action, seconds, self.statements - statements))
 
     def chain(self, n: int, times: dict) -> None:
@@ -85,9 +120,10 @@ class Floor:
         from workflow.clock import now
         ids, w, conn = self.w["ids"], self.w, self.conn
         data, doc = draft_input(w, n), {"seq": 0, "hash": "", "version": 1}
-        t, s0 = time.perf_counter(), self.statements
+        mark = self._mark()
         with conn.transaction():
             at = now()
+            self.check(ids["drafter"])
             doc["id"] = self.x(
                 "INSERT INTO document (workflow, doc_type, issuer_id, drafting_unit_id, author_id, title, sections,"
                 " place, signer_authority, signer_position, signer_name, archive, symbol, state, chain_round,"
@@ -104,16 +140,17 @@ class Floor:
                    (doc["id"], data["title"], Json(data["sections"]), Json([{"name": "Các thôn", "group_id": w["group"],
                     "organization_id": None, "purpose": "t/h"}]), ids["drafter"], at))
             self.history(doc, ids["drafter"], "create", "", "draft", at)
-        self._timed("create", times, t, s0)
+        self._timed("create", times, mark)
         return doc
 
     def steps(self, doc: dict, times: dict) -> list:
         """Submit, decide each step, issue; answers the (distribution id, unit id) written."""
         from workflow.clock import now
         ids, w, conn, chain = self.w["ids"], self.w, self.conn, self.chain_steps
-        t, s0 = time.perf_counter(), self.statements
+        mark = self._mark()
         with conn.transaction():
             at = now()
+            self.check(ids["drafter"], document=doc["id"])
             steps = [r[0] for r in self.x(
                 "INSERT INTO approval_step (document_id, round, position, key, label, kind, assignee_id, decision,"
                 " comment) VALUES (%s,1,%s,%s,%s,%s,%s,'pending','') RETURNING id",
@@ -121,25 +158,27 @@ class Floor:
             self.move(doc, "in_review", steps[0], at, ", chain_round=1")
             self.history(doc, ids["drafter"], "submit", "draft", "in_review", at, step=steps[0])
             self.notify([ids[chain[0][2]]], doc, "submitted", "Đến lượt anh/chị.", f"/documents/{doc['id']}", at)
-        self._timed("submit", times, t, s0)
+        self._timed("submit", times, mark)
         last_review = max(i for i, (_, kind, _) in enumerate(chain) if kind == "review")
         for i, (_, kind, who) in enumerate(chain[:-1]):
             source = "in_review" if kind == "review" else "reviewed"
             dest = "signed" if kind == "sign" else "reviewed" if i == last_review else "in_review"
             action = "sign" if kind == "sign" else "approve"
-            t, s0 = time.perf_counter(), self.statements
+            mark = self._mark()
             with conn.transaction():
                 at = now()
+                self.check(ids[who], document=doc["id"])
                 self.x("UPDATE approval_step SET decision=%s, decided_by_id=%s, decided_at=%s WHERE id=%s",
                        ("signed" if kind == "sign" else "approved", ids[who], at, steps[i]))
                 self.move(doc, dest, steps[i + 1], at, SIGNED % ids["signer"] if kind == "sign" else "")
                 self.history(doc, ids[who], action, source, dest, at, step=steps[i])
                 self.notify([ids[chain[i + 1][2]]], doc, action + "d", "Đến lượt anh/chị.",
                             f"/documents/{doc['id']}", at)
-            self._timed(action, times, t, s0)
-        t, s0 = time.perf_counter(), self.statements
+            self._timed(action, times, mark)
+        mark = self._mark()
         with conn.transaction():
             at, series = now(), f"org-{w['ubnd']}"
+            self.check(ids[chain[-1][2]], document=doc["id"], group=w["group"])
             number = self.x("INSERT INTO number_sequence (series, year, last_number) VALUES (%s,%s,1)"
                             " ON CONFLICT (series, year) DO UPDATE SET last_number=number_sequence.last_number+1"
                             " RETURNING last_number", (series, at.year))[0][0]
@@ -168,19 +207,20 @@ class Floor:
             self.history(doc, ids[chain[-1][2]], "issue", "signed", "distributed", at, step=steps[-1])
             self.notify([ids["drafter"]] + [w["readers"][o] for _, o in dists], doc, "arrived", "Văn bản đến.",
                         f"/documents/{doc['id']}", at)
-        self._timed("issue", times, t, s0)
+        self._timed("issue", times, mark)
         return dists
 
     def acknowledge_all(self, doc: dict, dists, times: dict) -> None:
         from workflow.clock import now
         w = self.w
         for dist_id, org in dists:
-            t, s0 = time.perf_counter(), self.statements
+            mark = self._mark()
             with self.conn.transaction():
                 at = now()
+                self.check(w["readers"][org], copy=dist_id)
                 self.x("UPDATE distribution SET status='acknowledged', acknowledged_at=%s, acknowledged_by_id=%s,"
                        " version=version+1 WHERE id=%s AND version=1", (at, w["readers"][org], dist_id))
                 self.x("UPDATE document_progress SET acknowledged=acknowledged+1 WHERE document_id=%s", (doc["id"],))
                 self.history(doc, w["readers"][org], "acknowledge", "distributed", "distributed", at,
                              comment=f"Thôn {org}", dist=dist_id)
-            self._timed("acknowledge", times, t, s0)
+            self._timed("acknowledge", times, mark)

@@ -18,7 +18,9 @@ into a table of the same database when created, and each step loads the row
 (SELECT … FOR UPDATE), deserializes, runs the READY user task with the actor in
 its data, `do_engine_steps()`, serializes and writes it back, commits.
 
-To explain the figures, a third side writes our rows for the same steps with
+Each side's time is split into the time spent waiting for PostgreSQL
+(`bench.common.DatabaseWait`) and the client's own work. To explain the
+figures, a third side writes our rows for the same steps with
 raw psycopg (bench/floor.py: steps, hash-chained history with its anchor,
 notifications, number, .docx bytes, distribution, duty, counters), timed per
 step the same way; and the comparison is also given without step 5 (issue),
@@ -44,8 +46,9 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import (StatementCounter, build_world, conninfo, docx_render_ms, draft_input,  # noqa: E402
-                          log, make_app, ratio, recreate_database, report, start, stopwatch, summary_ms)
+from bench.common import (DatabaseWait, StatementCounter, build_world, conninfo, docx_render_ms,  # noqa: E402
+                          draft_input, log, make_app, ratio, recreate_database, report, start, stopwatch,
+                          summary_ms)
 from bench.floor import UBND_CHAIN, Floor  # noqa: E402
 
 DB = "bench_peer"
@@ -170,6 +173,13 @@ def main() -> None:
     with app.app_context():
         world = build_world(db.session, 1)
     times = {"ours": [], "spiff": [], "rows": []}
+    waits = {"ours": [], "spiff": [], "rows": []}  # per document: seconds waiting for PostgreSQL
+    meter = DatabaseWait()
+
+    def timed_run(side, item) -> tuple[float, float]:
+        waited = meter.seconds
+        seconds = side.run(item)
+        return seconds, meter.seconds - waited
     with psycopg.connect(conninfo(DB)) as conn:
         sides = {"ours": Ours(app, world), "spiff": Spiff(conn, world)}
         done, n = 0, 0
@@ -177,9 +187,10 @@ def main() -> None:
             size = args.batch if n else min(args.batch, 10)  # batch 0 warms up
             for name, side in sides.items():
                 ids = [side.create(n * 10_000 + i) for i in range(size)]
-                seconds = [side.run(i) for i in ids]
+                measured = [timed_run(side, i) for i in ids]
                 if n:
-                    times[name] += seconds
+                    times[name] += [seconds for seconds, _ in measured]
+                    waits[name] += [waited for _, waited in measured]
                 else:
                     side.steps.clear()
             if "rows" not in sides:  # the raw rows need the bytes of a frozen .docx; warm them up too
@@ -195,6 +206,7 @@ def main() -> None:
             log(f"peer: {done}/{args.documents} documents each")
         count = conn.execute("SELECT count(*) FROM spiff_workflow WHERE state = 'distributed'").fetchone()[0]
         conn.commit()
+    meter.close()
     with app.app_context():
         issued = db.session.scalar(select(func.count(Document.id)).where(
             Document.id.in_(sides["ours"].ids), Document.state == "distributed"))
@@ -215,6 +227,13 @@ def main() -> None:
         "ours_statements_per_document": sum(sides["ours"].statements.values()),
         "spiff_statements_per_document": 10,
         "completed": {"ours": issued, "spiff": count},
+        "time_split_per_document": {
+            "note": "per-document medians: the time spent waiting for PostgreSQL (network and server, measured "
+                    "around psycopg's wait) and the rest, the client's own work (Python); rows = our rows by hand",
+            **{side: {"total_ms": round(statistics.median(times[side]) * 1000, 2),
+                      "database_wait_ms": round(statistics.median(waits[side]) * 1000, 2),
+                      "client_ms": round(statistics.median(t - w for t, w in zip(times[side], waits[side])) * 1000, 2)}
+               for side in times}},
         "per_step_p50": per_step,
         "our_rows_raw_sql_per_document": {
             **summary_ms(times["rows"]), "statements": sum(sides["rows"].statements.values()),
