@@ -52,6 +52,9 @@ def test_chain_against_both_floors():
     per_ack = result["per_acknowledgement"]
     assert (per_ack["floor_statements"], per_ack["checked_floor_statements"]) == (4, 6)
     assert sum(p["ours_statements"] for p in result["phases"].values()) == statements["ours"]
+    assert result["empty_request"]["actions"] == 10
+    assert result["bound_ms"] == pytest.approx(
+        result["checked_floor_ms"] + 10 * result["empty_request"]["stack_ms_per_action"], abs=0.2)
 
 
 def test_peer_completes_every_document_on_both_sides():
