@@ -125,8 +125,10 @@ class Browser:
 class World:
     """The application, the demo users and their clients, and the documents by state."""
 
-    def __init__(self, app, build: Callable[["World", str], Document], *, copy_holder: str, report_filer: str):
+    def __init__(self, app, build: Callable[["World", str], Document], *, copy_holder: str, report_filer: str,
+                 scenario: Any = None):
         self.app = app
+        self.scenario = scenario          # what the module knows of the documents' workflow and people
         self.build = build                # makes a document and takes it to a state (the services)
         self.copy_holder = copy_holder    # the user whose unit's copy the inbox routes act on
         self.report_filer = report_filer  # the user whose unit files a report with an attachment
