@@ -23,6 +23,19 @@ def test_how_often_a_period_recurs(period, months):
     assert followup.infer_recurrence(period) == months
 
 
+@pytest.mark.parametrize("period, months, following", [
+    ("quý I", 3, "quý II"), ("quý III", 3, "quý IV"), ("Quý IV năm 2026", 3, "Quý I năm 2027"),
+    ("quý 4/2026", 3, "quý 1/2027"), ("quý", 3, "quý"),
+    ("tháng 1", 1, "tháng 2"), ("tháng 09/2026", 1, "tháng 10/2026"), ("tháng 12/2026", 1, "tháng 1/2027"),
+    ("hàng tháng", 1, "hàng tháng"),
+    ("6 tháng đầu năm", 6, "6 tháng cuối năm"), ("6 tháng cuối năm 2026", 6, "6 tháng đầu năm 2027"),
+    ("năm 2026", 12, "năm 2027"), ("6 tháng đầu năm 2026", 12, "6 tháng đầu năm 2027"), ("năm", 12, "năm"),
+    ("giai đoạn 2026 - 2030", 12, "giai đoạn 2026 - 2030"),  # two years: which one moves is unclear
+])
+def test_the_next_period_is_named_after_the_one_before(period, months, following):
+    assert followup.next_period_label(period, months) == following
+
+
 @pytest.mark.parametrize("day, months, expected", [
     (date(2026, 6, 15), 12, date(2027, 6, 15)), (date(2026, 1, 31), 1, date(2026, 2, 28)),
     (date(2027, 11, 30), 3, date(2028, 2, 29)), (date(2026, 12, 31), 3, date(2027, 3, 31)),
@@ -135,8 +148,21 @@ def test_quarterly_reports_of_a_one_year_plan(session, commune):
     doc = issue_plan(session, commune, title="Kế hoạch năm 2026", recipients=[a],
                      deadlines=[("quý I", "2026-03-31")])
     send_due_reminders(session, now=at("2027-02-01"))
-    assert [o.due_date for o in obligations(session, doc)] == [
-        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
+    assert [(o.period, o.due_date) for o in obligations(session, doc)] == [
+        ("quý I", date(2026, 3, 31)), ("quý II", date(2026, 6, 30)), ("quý III", date(2026, 9, 30)),
+        ("quý IV", date(2026, 12, 31))]
+
+
+def test_quarters_the_plan_lists_itself_are_not_created_twice(session, commune):
+    a = commune["recipients"][0]
+    doc = issue_plan(session, commune, title="Kế hoạch năm 2026", recipients=[a],
+                     deadlines=[("quý I", "2026-03-31"), ("quý II", "2026-06-30")])
+    file(session, commune, doc, a, at("2026-03-20"))   # quý II is the plan's own: nothing new
+    assert [o.period for o in obligations(session, doc)] == ["quý I", "quý II"]
+    send_due_reminders(session, now=at("2027-02-01"))
+    assert [(o.period, o.due_date) for o in obligations(session, doc)] == [
+        ("quý I", date(2026, 3, 31)), ("quý II", date(2026, 6, 30)), ("quý III", date(2026, 9, 30)),
+        ("quý IV", date(2026, 12, 31))]
 
 
 def test_recurrence_can_be_set_by_the_sender(session, commune):

@@ -27,6 +27,11 @@ from .issuing import create_duties
 DELEGABLE_ROLES = ("signer", "reviewer", "format_checker")
 RECURRENCES = (1, 3, 6, 12)
 _RANGE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|/|den)\s*((?:19|20)\d{2})\b")
+_QUARTER = re.compile(r"\b(quý\s+)(IV|I{1,3}|[1-4])\b", re.IGNORECASE)
+_MONTH = re.compile(r"\b(tháng\s+)(1[0-2]|0?[1-9])\b", re.IGNORECASE)
+_HALF = re.compile(r"\b(đầu|cuối)(\s+năm)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+ROMAN = ("I", "II", "III", "IV")
 
 
 # --- sending an issued document to more recipients ------------------------------------
@@ -147,6 +152,36 @@ def infer_recurrence(period: str) -> int | None:
     return None
 
 
+def next_period_label(period: str, months: int) -> str:
+    """The name of the period after `period` in a series every `months` months: the
+    quarter or month it names moves on ("quý I" → "quý II", "quý IV/2026" → "quý I/2027",
+    "tháng 12" → "tháng 1"), a half-year swaps ("6 tháng đầu năm" → "6 tháng cuối năm"),
+    and a year it names moves on once the cycle wraps ("năm 2026" → "năm 2027"). A name
+    without a number ("quý", "năm") stays as it is."""
+    wrapped = months >= 12
+    if months in (1, 3):
+        pattern, size = (_QUARTER, 4) if months == 3 else (_MONTH, 12)
+        match = pattern.search(period)
+        if match:
+            text = match.group(2)
+            roman = text.upper() in ROMAN
+            index = ROMAN.index(text.upper()) + 1 if roman else int(text)
+            following, wrapped = index % size + 1, index == size
+            shown = ROMAN[following - 1] if roman else f"{following:02d}" if text[0] == "0" else str(following)
+            period = period[:match.start(2)] + shown + period[match.end(2):]
+    elif months == 6:
+        match = _HALF.search(period)
+        if match:
+            wrapped = match.group(1).lower() == "cuối"
+            word = "đầu" if wrapped else "cuối"
+            period = period[:match.start(1)] + (word.capitalize() if match.group(1)[0].isupper() else word) \
+                + period[match.end(1):]
+    years = _YEAR.findall(period)
+    if wrapped and len(years) == 1:
+        period = _YEAR.sub(str(int(years[0]) + 1), period)
+    return period
+
+
 def plan_years(document: Document) -> tuple[int, int] | None:
     """The years a multi-year plan covers ("giai đoạn 2026 - 2030"), from its title
     or body, or None."""
@@ -209,16 +244,17 @@ def renew_obligation(session: Session, obligation: ReportingObligation) -> Repor
     next_due = next_period_due(obligation.due_date, obligation.recurrence_months)
     if next_due > obligation.series_until:
         return None
+    label = next_period_label(obligation.period, obligation.recurrence_months)
     later = session.scalar(select(ReportingObligation.id).where(
         ReportingObligation.document_id == document.id, ReportingObligation.id != obligation.id,
-        ReportingObligation.period == obligation.period, ReportingObligation.previous_id.is_(None),
+        ReportingObligation.period.in_({obligation.period, label}),
         ReportingObligation.due_date > obligation.due_date,
         ReportingObligation.due_date <= add_months(next_due, 1)).limit(1))
-    if later is not None:  # the plan already lists that period itself
+    if later is not None:  # the plan lists that period itself, or another series reached it
         return None
     new_id = session.execute(
         _dialect_insert(session)(ReportingObligation).values(
-            document_id=document.id, period=obligation.period, due_date=next_due,
+            document_id=document.id, period=label, due_date=next_due,
             recurrence_months=obligation.recurrence_months, series_until=obligation.series_until,
             previous_id=obligation.id)
         .on_conflict_do_nothing(index_elements=["previous_id"]).returning(ReportingObligation.id)).scalar()
