@@ -89,6 +89,11 @@ class ReportDuty(Base):
     distribution: Mapped["Distribution"] = relationship(back_populates="duties")
     reports: Mapped[list["Report"]] = relationship(back_populates="duty", order_by="Report.id")
 
+    @property
+    def period(self) -> str:
+        """The obligation's period ("6 tháng", "quý II")."""
+        return self.obligation.period
+
     def status(self, today: date) -> str:
         """`filed`, `late` (filed after due, by the Vietnam calendar), `overdue` or `due`."""
         return duty_status(self.filed_at, self.due_date, today)

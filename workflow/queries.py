@@ -11,7 +11,7 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, literal, or_, sel
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from models import (ApprovalStep, Distribution, Document, DocumentRecipient, HistoryEntry,
-                    Organization, ReportDuty, ReportingObligation, User, fold)
+                    Organization, Report, ReportDuty, ReportingObligation, User, fold)
 
 from . import clock
 from .errors import NotFound, PermissionDenied
@@ -180,24 +180,11 @@ def incoming(session: Session, user: User, *, status: str | None = None) -> list
         .options(joinedload(Distribution.document).joinedload(Document.issuer),
                  joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports)) \
+                 selectinload(Distribution.duties).selectinload(ReportDuty.reports).joinedload(Report.filed_by)) \
         .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
     if status:
         query = query.where(Distribution.status == status)
     return list(session.scalars(query).unique())
-
-
-def distributions_of(session: Session, document: Document,
-                     organization_id: int | None = None) -> list[Distribution]:
-    """Every distribution of a document (or only the copies of `organization_id`)
-    with its recipient, acknowledger and duties."""
-    only = () if organization_id is None else (Distribution.organization_id == organization_id,)
-    return list(session.scalars(
-        select(Distribution).where(Distribution.document_id == document.id, *only)
-        .options(joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
-                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports))
-        .order_by(Distribution.id)).unique())
 
 
 # What a recipient's actions never read of the document: loaded only if something asks.

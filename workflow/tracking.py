@@ -18,7 +18,7 @@ from functools import cache
 from sqlalchemy import bindparam, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
-from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, ReportDuty,
+from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, Report, ReportDuty,
                     ReportingObligation, User, fold)
 from models.report import duty_status as report_duty_status
 
@@ -29,7 +29,7 @@ from .tracking_access import (ISSUED, can_track, get_tracked_document, progress_
                               scope_condition)
 
 __all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status", "duty_line",
-           "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking",
+           "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking", "copies",
            "DocumentProgressRow", "dashboard", "UnitRow", "units", "UnitItem", "unit_items"]
 
 
@@ -191,6 +191,19 @@ class CopyRow:
     acknowledged_by: Person | None
     refused_at: datetime | None
     refused_reason: str | None
+    duties: list[DutyRow] = field(default_factory=list)  # where the reader fills them (`copies`)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One report filed against a duty, with who filed it (a row, not a model instance)."""
+
+    id: int
+    duty_id: int
+    text: str
+    late: bool
+    filed_at: datetime
+    filed_by: Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +220,11 @@ class DutyRow:
     last_reminded_at: datetime | None
     period: str
     attachments: list[tuple[int, str]] = field(default_factory=list)  # (report id, file name), if read
+    reports: list[ReportRow] = field(default_factory=list)  # where the reader fills them (`copies`)
+
+    def status(self, today: date) -> str:
+        """As `ReportDuty.status`: `filed`, `late`, `overdue` or `due`."""
+        return report_duty_status(self.filed_at, self.due_date, today)
 
 
 def document_tracking(session: Session, document: Document, today: date | None = None, *,
@@ -234,6 +252,66 @@ def document_tracking(session: Session, document: Document, today: date | None =
         row.duties.extend(duty_line(duty, today) for duty in owed[copy.id])
         rows.append(row)
     return DocumentTracking(document, _progress(session, document, today), rows, page, per_page)
+
+
+def copies(session: Session, document_id: int, *, organization_id: int | None = None,
+           copy_id: int | None = None) -> list[CopyRow]:
+    """The copies of a document (or only those sent to `organization_id`, or the one `copy_id`)
+    by id, each with its duties by due date and their reports, as rows: what the API answers
+    about copies (`ReportDuty` and `Report` instances answer the same attributes). Three
+    statements at most, whatever the number of copies; no model instances."""
+    where = {"doc": document_id, "org": organization_id, "copy": copy_id}
+    found = [copy_row(r) for r in session.execute(_copies_of_query(), where)]
+    if not found:
+        return []
+    by_copy = {c.id: c for c in found}
+    duties = [DutyRow(*r) for r in session.execute(_copy_duties_query(), where)]
+    for duty in duties:
+        by_copy[duty.distribution_id].duties.append(duty)
+    if any(duty.filed_at is not None for duty in duties):  # the first report sets it
+        by_duty = {duty.id: duty for duty in duties}
+        for r in session.execute(_copy_reports_query(), where):
+            by_duty[r.duty_id].reports.append(ReportRow(r.id, r.duty_id, r.text, r.late, r.filed_at,
+                                                        Person(*r[5:])))
+    return found
+
+
+def _narrowed(table, query, organization_column):
+    """`query` limited to the `org` and `copy` parameters when they are given."""
+    return query.where(or_(bindparam("org", type_=organization_column.type).is_(None),
+                           organization_column == bindparam("org")),
+                       or_(bindparam("copy", type_=table.c.id.type).is_(None),
+                           (table.c.id if table is Distribution.__table__ else table.c.distribution_id)
+                           == bindparam("copy")))
+
+
+@cache
+def _copies_of_query():
+    """The SELECT of `copies`' copies (built once, so that its cache key is computed once)."""
+    d = Distribution.__table__
+    columns, source = copy_source()
+    return _narrowed(d, select(*columns).select_from(source).where(d.c.document_id == bindparam("doc")),
+                     d.c.organization_id).order_by(d.c.id)
+
+
+@cache
+def _copy_duties_query():
+    """The SELECT of `copies`' duties, due date order, with their obligations' periods."""
+    duty, o = ReportDuty.__table__, ReportingObligation.__table__
+    return _narrowed(duty, select(*duty_columns(duty, o)).join(o, o.c.id == duty.c.obligation_id)
+                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id) \
+        .order_by(duty.c.due_date, duty.c.id)
+
+
+@cache
+def _copy_reports_query():
+    """The SELECT of `copies`' reports, in filing order, with who filed each."""
+    duty, report, user = ReportDuty.__table__, Report.__table__, User.__table__
+    return _narrowed(duty, select(report.c.id, report.c.duty_id, report.c.text, report.c.late, report.c.filed_at,
+                                  user.c.id, user.c.username, user.c.full_name, user.c.position)
+                     .join(duty, duty.c.id == report.c.duty_id).join(user, user.c.id == report.c.filed_by_id)
+                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id) \
+        .order_by(report.c.id)
 
 
 @cache

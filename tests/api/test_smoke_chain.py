@@ -33,11 +33,26 @@ def test_full_chain_through_api(api, demo):
     users_by_org = {u.organization_id: u.username for u in demo["users"].values()}
     for d in dists["items"]:
         who = api(users_by_org[d["organization"]["id"]])
-        assert who.post(f"/api/v1/distributions/{d['id']}/acknowledge").status_code == 200
+        r = who.post(f"/api/v1/distributions/{d['id']}/acknowledge")
+        assert r.status_code == 200
+        answer = r.get_json()
+        assert (answer["id"], answer["status"], answer["acknowledged_by"]["username"]) == \
+            (d["id"], "acknowledged", users_by_org[d["organization"]["id"]])
+        assert answer["reports_due"] == d["reports_due"]
     for d in owed:
         who = api(users_by_org[d["organization"]["id"]])
         r = who.post(f"/api/v1/distributions/{d['id']}/reports", json={"text": "Đã thực hiện."})
         assert r.status_code == 201, r.get_json()
     assert r.get_json()["document_state"] == "reported"
+    final = api("vanthu").get(f"/api/v1/documents/{doc_id}/distributions").get_json()
+    assert final["totals"] == {"recipients": 5, "acknowledged": 5, "refused": 0, "reports_owed": 4,
+                               "reports_filed": 4}
+    for d in final["items"]:
+        for duty in d["reports_due"]:
+            assert duty["status"] == "filed" and duty["period"] == "năm"
+            assert [x["filed_by"]["username"] for x in duty["reports"]] == [users_by_org[d["organization"]["id"]]]
+    own = api("mttq").get(f"/api/v1/documents/{doc_id}/distributions").get_json()
+    assert [d["organization"]["id"] for d in own["items"]] == [orgs["binhlu_mttq"].id]
+    assert own["totals"]["recipients"] == 1
     me = api("mttq").get("/api/v1/me").get_json()
     assert me["organization"]["name"].startswith("Ủy ban Mặt trận")

@@ -220,3 +220,34 @@ def test_pages_of_recipients_and_of_documents_follow_the_whole_list(session, com
     assert [r.document.id for p in paged for r in p.items] == [r.document.id for r in everything.items]
     assert [p.total for p in paged] == [5, 5, 5, 5] and paged[-1].items == []
     assert [r.progress for p in paged for r in p.items] == [r.progress for r in everything.items]
+
+
+def test_the_api_reads_copies_as_rows_with_the_json_of_the_models(session, commune):
+    """`tracking.copies` (rows, three statements) gives the API the JSON the model instances
+    gave: copies acknowledged by filing and refused (its duties dropped), reports on time,
+    late and filed twice, a report still due."""
+    from web.api import serializers as S
+    a, b, c = commune["recipients"]
+    doc = issue_plan(session, commune, deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")])
+    dists = dists_of(session, doc)
+    services.file_report(session, dists[a.id], recipient_user(commune, a), "Báo cáo quý I.")
+    clock.set_now(at("2026-03-20"))
+    services.file_report(session, dists[a.id], recipient_user(commune, a), "Bổ sung.",
+                         duty_id=dists[a.id].duties[0].id)
+    services.file_report(session, dists[b.id], recipient_user(commune, b), "Báo cáo muộn.")
+    services.refuse(session, dists[c.id], recipient_user(commune, c), "Không thuộc thôn.")
+    session.flush()
+    session.expire_all()
+    models = [S.distribution(d) for d in session.scalars(
+        select(Distribution).where(Distribution.document_id == doc.id).order_by(Distribution.id))]
+    with count_statements() as seen:
+        rows = [S.distribution(r) for r in tracking.copies(session, doc.id)]
+    assert rows == models and seen["n"] == 3
+    first = [x["reports_due"][0] if x["reports_due"] else None for x in rows]
+    assert [(d["status"], len(d["reports"])) if d else None for d in first] == [("filed", 2), ("late", 1), None]
+    assert [x["status"] for x in rows] == ["acknowledged", "acknowledged", "refused"]  # filing acknowledges
+    assert [(d["period"], d["status"]) for d in rows[0]["reports_due"]] == [
+        ("quý I", "filed"), ("quý II", "due"), ("năm", "due")]  # filing renewed the quarter
+    assert [S.distribution(r) for r in tracking.copies(session, doc.id, organization_id=b.id)] == [models[1]]
+    assert [S.distribution(r) for r in tracking.copies(session, doc.id, copy_id=dists[c.id].id)] == [models[2]]
+    assert tracking.copies(session, doc.id, organization_id=commune["ubnd"].id) == []

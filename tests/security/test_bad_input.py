@@ -45,7 +45,7 @@ from werkzeug.security import generate_password_hash
 
 import tests.conftest as base
 from config.settings import TestConfig
-from models import Document, User, db
+from models import Distribution, Document, User, db
 from tests.docio.builders import build_docx, zip_of
 from tests.factories import make_draft, run_chain
 from tests.security.conftest import fresh_g
@@ -116,7 +116,8 @@ def _build(session, world: World) -> None:
                          title=f"Kiểm thử ký tự đặc biệt {SPECIALS} Bình Lư")
     literal_hidden = make_draft(session, users["kp_chuyenvien"], [orgs["kimphuong_dangu"]],
                                 title=f"Tài liệu riêng Kim Phượng {SPECIALS}")
-    dist = {d.organization_id: d for d in queries.distributions_of(session, issued)}
+    dist = {d.organization_id: d for d in session.scalars(
+        select(Distribution).where(Distribution.document_id == issued.id))}
     ttdv = dist[orgs["binhlu_ttdv"].id]  # purpose t/h: it owes the reports
     expired, _row = issue_token(users["vanthu"], -1)
     session.commit()

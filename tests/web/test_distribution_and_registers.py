@@ -5,8 +5,9 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from models import db
+from models import Distribution, db
 from tests.factories import make_draft, make_org, make_user, run_chain
 from workflow import services
 
@@ -39,8 +40,8 @@ def test_distribution_filters(browser, plans, demo):
 
 
 def services_dists(doc):
-    from workflow import queries
-    return queries.distributions_of(db.session, doc)
+    return list(db.session.scalars(select(Distribution).where(Distribution.document_id == doc.id)
+                                   .order_by(Distribution.id)))
 
 
 def test_distribution_table_paginates_many_recipients(browser, demo):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from models import Distribution, Document, Organization, ReportDuty, User
 from workflow import clock, registry
+from workflow.tracking import CopyRow, DutyRow
 
 
 def ts(value) -> str | None:
@@ -68,14 +69,14 @@ def document_full(doc: Document, history, obligations, triggers: list[str]) -> d
     return data
 
 
-def duty(d: ReportDuty) -> dict:
-    return {"id": d.id, "period": d.obligation.period, "due": d.due_date.isoformat(),
+def duty(d: ReportDuty | DutyRow) -> dict:
+    return {"id": d.id, "period": d.period, "due": d.due_date.isoformat(),
             "status": d.status(clock.local_date()), "filed_at": ts(d.filed_at),
             "reports": [{"id": r.id, "text": r.text, "late": r.late, "filed_at": ts(r.filed_at),
                          "filed_by": user_brief(r.filed_by)} for r in d.reports]}
 
 
-def distribution(d: Distribution) -> dict:
+def distribution(d: Distribution | CopyRow) -> dict:
     return {"id": d.id, "document_id": d.document_id,
             "organization": {"id": d.organization.id, "name": d.organization.name},
             "purpose": d.purpose, "status": d.status, "sent_at": ts(d.sent_at),

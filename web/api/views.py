@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Organization, RecipientGroup, db
-from workflow import queries, services
+from workflow import queries, services, tracking
 from workflow.access_log import record_access
 from workflow.errors import ValidationFailed
 from workflow.tracking_access import can_track
@@ -146,7 +146,7 @@ def distributions(doc_id: int):
     document = queries.get_document(db.session, doc_id, user)
     # The sender's side sees every copy; a recipient only its own unit's.
     own = None if can_track(db.session, user, document) else user.organization_id
-    items = queries.distributions_of(db.session, document, own)
+    items = tracking.copies(db.session, document.id, organization_id=own)
     totals = {"recipients": len(items),
               "acknowledged": sum(d.status == "acknowledged" for d in items),
               "refused": sum(d.status == "refused" for d in items),
@@ -157,8 +157,8 @@ def distributions(doc_id: int):
 
 @api_login_required
 def acknowledge(dist_id: int):
-    services.acknowledge_copy(db.session, dist_id, actor())
-    return jsonify(S.distribution(queries.get_distribution(db.session, dist_id)))
+    done = services.acknowledge_copy(db.session, dist_id, actor())
+    return jsonify(S.distribution(tracking.copies(db.session, done.document_id, copy_id=dist_id)[0]))
 
 
 @api_login_required
