@@ -20,8 +20,10 @@ times each (50): the worklist `/` of a
 department head (the busiest reviewer), the incoming list `/inbox` of the
 commune that receives everything, the document page `/documents/<id>` and the
 tracking API `/api/v1/documents/<id>/tracking` of a document sent to 5,000
-units viewed by its author, and the overdue dashboard
-`/api/v1/tracking?overdue=1` (there is no UI route for it) of the office's head.
+units viewed by its author, the overdue dashboard
+`/api/v1/tracking?overdue=1` (there is no UI route for it) of the office's head,
+and the documents list `/documents` of that author (70,000 documents of the
+province's issuing body are visible to them).
 Statements are counted with `before_cursor_execute` (a request's own; the
 login's user load included). The app runs with CSRF protection on, as deployed.
 
@@ -301,7 +303,8 @@ def main() -> None:
     plan = {"worklist": (who["reviewer"], "/"), "incoming": (who["recipient"], "/inbox"),
             "document_page": (who["sender"], f"/documents/{doc}"),
             "tracking_api": (who["sender"], f"/api/v1/documents/{doc}/tracking"),
-            "overdue_dashboard": (who["office"], "/api/v1/tracking?overdue=1")}
+            "overdue_dashboard": (who["office"], "/api/v1/tracking?overdue=1"),
+            "documents_list": (who["sender"], "/documents")}
     pages = {}
     for name, (user, url) in plan.items():
         log(f"pages: {name} {url}")

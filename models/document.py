@@ -40,6 +40,8 @@ class Document(Base):
         Index("ix_document_current_step_id", "current_step_id", "state", "chain_round", "updated_at", "id"),
         Index("ix_document_author_id_state", "author_id", "state"),
         Index("ix_document_drafting_unit_id_id", "drafting_unit_id", "id"),
+        # the documents list, newest first: walked until a page of visible ones is found
+        Index("ix_document_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, literal, or_, select, union
+from sqlalchemy import Integer, and_, bindparam, func, literal, or_, select, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from models import (ApprovalStep, Distribution, Document, DocumentRecipient, HistoryEntry,
@@ -15,6 +15,7 @@ from models import (ApprovalStep, Distribution, Document, DocumentRecipient, His
 
 from . import clock
 from .errors import NotFound, PermissionDenied
+from .paging import Page, capped_count, capped_page, offset
 from .permissions import HEAD_POSITIONS, can_view
 
 
@@ -120,28 +121,37 @@ def issuing_scope_ids(session: Session, user: User) -> list[int]:
 
 
 def visible_filter(session: Session, user: User):
-    """A SQL condition selecting the documents `user` may see in lists."""
+    """A SQL condition selecting the documents `user` may see in lists.
+
+    Each arm is a set read once, not a subquery run per document (uncorrelated
+    `IN`s, hashed by PostgreSQL): the documents of the user's chain steps, those
+    sent to the user's unit, and those of the issuers within the user's issuing
+    body, found by `issuers_in_scope` (a province's scope is thousands of units,
+    and a list of their ids, thousands of parameters, is searched element by
+    element under a generic plan: the documents list once took 7.7 s).
+    """
     if user.is_admin:
         return Document.id.isnot(None)
-    involved = exists().where(ApprovalStep.document_id == Document.id,
-                              or_(ApprovalStep.assignee_id == user.id,
-                                  ApprovalStep.decided_by_id == user.id))
-    received = exists().where(Distribution.document_id == Document.id,
-                              Distribution.organization_id == user.organization_id)
-    conditions = [Document.author_id == user.id, involved,
+    involved = union(select(ApprovalStep.document_id).where(ApprovalStep.assignee_id == user.id),
+                     select(ApprovalStep.document_id).where(ApprovalStep.decided_by_id == user.id))
+    received = select(Distribution.document_id).where(Distribution.organization_id == user.organization_id)
+    conditions = [Document.author_id == user.id, Document.id.in_(involved),
                   and_(Document.state.in_(("signed", "distributed", "reported")),
-                       Document.issuer_id.in_(issuing_scope_ids(session, user))),
-                  and_(Document.state.in_(("distributed", "reported")), received)]
+                       Document.issuer_id.in_(issuers_in_scope(user, Document.issuer_id))),
+                  and_(Document.state.in_(("distributed", "reported")), Document.id.in_(received))]
     if user.position in HEAD_POSITIONS:
         conditions.append(Document.drafting_unit_id == user.organization_id)
     return or_(*conditions)
 
 
 def list_documents(session: Session, user: User, *, state: str | None = None, q: str | None = None,
-                   page: int = 1, per_page: int = 20) -> tuple[list[Document], int]:
-    """A page of documents visible to `user`, newest first, with the total count.
+                   page: int = 1, per_page: int = 20, cap: int | None = None) -> Page:
+    """A page of documents visible to `user`, newest first, with the total count (counted up
+    to `cap`, see `paging.capped_count`; exactly without it).
 
-    `q` matches title, number and type ignoring diacritics and case.
+    `q` matches title, number and type ignoring diacritics and case. The page's ids are
+    found first, newest first along the (updated_at, id) index, and only those documents
+    are then loaded with their issuer and current step: a province sees seventy thousand.
     """
     where = [visible_filter(session, user)]
     if state:
@@ -150,14 +160,15 @@ def list_documents(session: Session, user: User, *, state: str | None = None, q:
         for word in fold(q).split()[:8]:
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(Document.search_text.like(f"%{escaped}%", escape="\\"))
-    total = session.scalar(select(func.count(Document.id)).where(*where))
-    items = list(session.scalars(
-        select(Document).where(*where)
+    newest = (Document.updated_at.desc(), Document.id.desc())
+    ids = list(session.scalars(select(Document.id).where(*where).order_by(*newest)
+                               .limit(per_page).offset(offset(page, per_page))))
+    counted = session.scalar(capped_count(select(Document.id).where(*where), cap))
+    loaded = {d.id: d for d in session.scalars(
+        select(Document).where(Document.id.in_(ids))
         .options(joinedload(Document.issuer),
-                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
-        .order_by(Document.updated_at.desc(), Document.id.desc())
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)).unique())
-    return items, total
+                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))).unique()} if ids else {}
+    return capped_page([loaded[i] for i in ids if i in loaded], counted, page, per_page, cap)
 
 
 def worklist(session: Session, user: User) -> list[Document]:

@@ -131,7 +131,7 @@ def _build(session, world: World) -> None:
         ttdv_dist=ttdv.id, ttdv_duty=ttdv.duties[0].id, dangu_dist=dist[orgs["binhlu_dangu"].id].id,
         mttq_org=orgs["binhlu_mttq"].id, chutich=users["chutich"].id,
         visible=frozenset(d.id for d in queries.list_documents(
-            session, users["chuyenvien"], per_page=1000)[0]))
+            session, users["chuyenvien"], per_page=1000).items))
     world.tokens.update(expired=expired, forged="Zm9yZ2VkLXRva2VuLW5vdC1pc3N1ZWQtYnktdXM")
 
 

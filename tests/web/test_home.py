@@ -101,3 +101,33 @@ def test_documents_list_filters_by_state(browser, plans):
     b = browser("admin")
     html = b.text("/documents?state=signed")
     assert SONLA in html and WAITING not in html
+
+
+def test_the_documents_list_shows_exactly_what_each_user_may_open(plans, demo):
+    """The list's condition (sets read once, the issuing body's issuers by subquery) agrees
+    with the per-document permission (`can_view`) for every demo user, and with the
+    pages: the same documents page by page as in one page."""
+    from sqlalchemy import select
+    from models import Document
+    from workflow import queries
+    from workflow.permissions import can_view
+    documents = list(db.session.scalars(select(Document)))
+    for user in demo["users"].values():
+        listed = queries.list_documents(db.session, user, per_page=1000)
+        expected = {d.id for d in documents if can_view(db.session, user, d)}
+        assert {d.id for d in listed.items} == expected and listed.total == len(expected), user.username
+        paged = [d.id for p in (1, 2, 3, 4) for d in queries.list_documents(db.session, user, page=p, per_page=1).items]
+        assert paged == [d.id for d in listed.items][:4], user.username
+
+
+def test_a_long_list_counts_up_to_a_cap(browser, demo, monkeypatch):
+    """Past the cap (a thousand, or two pages on: here two) the list says "more than" rather
+    than counting every document, and the pages go on."""
+    monkeypatch.setattr("web.ui.documents.routes.count_cap", lambda page, per_page: 2)
+    for i in range(4):
+        make_draft(db.session, demo["users"]["chuyenvien"], [demo["organizations"]["binhlu_mttq"]],
+                   title=f"Kế hoạch đếm {i}")
+    db.session.commit()
+    html = browser("chuyenvien").text("/documents?q=ke+hoach+dem")
+    assert "Có hơn 2 văn bản khớp với" in html
+    assert all(f"Kế hoạch đếm {i}" in html for i in range(4))

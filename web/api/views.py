@@ -91,9 +91,9 @@ def _page_args() -> tuple[int, int]:
 @api_login_required
 def list_documents():
     page, per_page = _page_args()
-    items, total = queries.list_documents(db.session, actor(), state=request.args.get("state"),
-                                          q=request.args.get("q"), page=page, per_page=per_page)
-    return jsonify(items=[S.document_brief(d) for d in items], total=total, page=page,
+    found = queries.list_documents(db.session, actor(), state=request.args.get("state"),
+                                   q=request.args.get("q"), page=page, per_page=per_page)
+    return jsonify(items=[S.document_brief(d) for d in found.items], total=found.total, page=page,
                    per_page=per_page)
 
 

@@ -9,7 +9,7 @@ from models import Document, db
 from workflow import clock, dashboards, directory, document_page, queries, registry, services
 from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
-from workflow.paging import Page
+from workflow.paging import count_cap
 from workflow.tracking_access import can_track
 
 from ...auth import actor
@@ -41,10 +41,9 @@ def index():
     q = (request.args.get("q") or "").strip()[:200]
     state = request.args.get("state") or None
     page = page_arg()
-    items, total = queries.list_documents(db.session, actor(), state=state, q=q or None,
-                                          page=page, per_page=20)
-    return render_template("documents/list.html", page=Page(items, total, page, 20),
-                           q=q, state=state, states=_state_choices())
+    found = queries.list_documents(db.session, actor(), state=state, q=q or None, page=page, per_page=20,
+                                   cap=count_cap(page, 20))
+    return render_template("documents/list.html", page=found, q=q, state=state, states=_state_choices())
 
 
 def _prepare(form: DraftForm) -> DraftForm:
