@@ -185,17 +185,26 @@ def worklist(session: Session, user: User) -> list[Document]:
     return sorted({d.id: d for d in docs}.values(), key=lambda d: d.updated_at, reverse=True)
 
 
-def incoming(session: Session, user: User, *, status: str | None = None) -> list[Distribution]:
-    """The distributions addressed to the user's organization, newest first."""
-    query = select(Distribution).where(Distribution.organization_id == user.organization_id) \
+def incoming(session: Session, user: User, *, status: str | None = None, page: int = 1,
+             per_page: int = 20) -> Page:
+    """A page of the distributions addressed to the user's organization, newest first, with
+    their documents, duties and reports (a commune receives every document of its province:
+    the page's ids first, then those copies loaded), and the exact total."""
+    where = [Distribution.organization_id == user.organization_id]
+    if status:
+        where.append(Distribution.status == status)
+    ids = list(session.scalars(select(Distribution.id).where(*where)
+                               .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
+                               .limit(per_page).offset(offset(page, per_page))))
+    total = session.scalar(capped_count(select(Distribution.id).where(*where), None))
+    loaded = {d.id: d for d in session.scalars(
+        select(Distribution).where(Distribution.id.in_(ids))
         .options(joinedload(Distribution.document).joinedload(Document.issuer),
                  joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
                  selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports).joinedload(Report.filed_by)) \
-        .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
-    if status:
-        query = query.where(Distribution.status == status)
-    return list(session.scalars(query).unique())
+                 selectinload(Distribution.duties).selectinload(ReportDuty.reports).joinedload(Report.filed_by))
+    ).unique()} if ids else {}
+    return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
 
 
 # What a recipient's actions never read of the document: loaded only if something asks.

@@ -255,8 +255,12 @@ def _paths() -> dict:
             "File a report owed under a document", ("201", ref("ReportFiled")), "400 401 403 404 409 422",
             body=json_body(ref("ReportRequest")), params=DIST, tag="distribution", operation_id="file_report")},
         f"{p}/incoming": {"get": op(
-            "Documents sent to the user's unit", ("200", obj(["items"], items=array(ref("IncomingItem")))),
-            "401", params=[query("status", {"type": "string", "enum": ["sent", "acknowledged", "refused"]})],
+            "Documents sent to the user's unit, newest first, a page at a time",
+            ("200", obj(["items", "total", "page", "per_page"], items=array(ref("IncomingItem")),
+                        total=INT, page=INT, per_page=INT)),
+            "401 422", params=[query("status", {"type": "string", "enum": ["sent", "acknowledged", "refused"]}),
+                               query("page", {"type": "integer", "minimum": 1}),
+                               query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})],
             tag="distribution", operation_id="incoming")},
         f"{p}/imports": {"post": op(
             "Read an uploaded document; say what was found and how recipients matched",

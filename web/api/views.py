@@ -186,6 +186,7 @@ def file_report(dist_id: int):
 
 @api_login_required
 def incoming():
-    items = queries.incoming(db.session, actor(), status=request.args.get("status"))
-    return jsonify(items=[dict(S.distribution(d), document=S.document_brief(d.document))
-                          for d in items])
+    page, per_page = _page_args()
+    found = queries.incoming(db.session, actor(), status=request.args.get("status"), page=page, per_page=per_page)
+    return jsonify(items=[dict(S.distribution(d), document=S.document_brief(d.document)) for d in found.items],
+                   total=found.total, page=page, per_page=per_page)
