@@ -120,7 +120,7 @@ def issuing_scope_ids(session: Session, user: User) -> list[int]:
     return list(session.scalars(issuing_scope(user)))
 
 
-def visible_filter(session: Session, user: User):
+def visible_filter(user: User):
     """A SQL condition selecting the documents `user` may see in lists.
 
     Each arm is a set read once, not a subquery run per document (uncorrelated
@@ -153,7 +153,7 @@ def list_documents(session: Session, user: User, *, state: str | None = None, q:
     found first, newest first along the (updated_at, id) index, and only those documents
     are then loaded with their issuer and current step: a province sees seventy thousand.
     """
-    where = [visible_filter(session, user)]
+    where = [visible_filter(user)]
     if state:
         where.append(Document.state == state)
     if q:
@@ -164,11 +164,18 @@ def list_documents(session: Session, user: User, *, state: str | None = None, q:
     ids = list(session.scalars(select(Document.id).where(*where).order_by(*newest)
                                .limit(per_page).offset(offset(page, per_page))))
     counted = session.scalar(capped_count(select(Document.id).where(*where), cap))
-    loaded = {d.id: d for d in session.scalars(
-        select(Document).where(Document.id.in_(ids))
-        .options(joinedload(Document.issuer),
-                 joinedload(Document.current_step).joinedload(ApprovalStep.assignee))).unique()} if ids else {}
-    return capped_page([loaded[i] for i in ids if i in loaded], counted, page, per_page, cap)
+    items = _in_order(session, Document, ids, joinedload(Document.issuer),
+                      joinedload(Document.current_step).joinedload(ApprovalStep.assignee))
+    return capped_page(items, counted, page, per_page, cap)
+
+
+def _in_order(session: Session, entity, ids: list[int], *options) -> list:
+    """The `entity` instances of `ids` (a page found first, by id alone), in that order,
+    loaded with `options` in one statement."""
+    if not ids:
+        return []
+    found = {x.id: x for x in session.scalars(select(entity).where(entity.id.in_(ids)).options(*options)).unique()}
+    return [found[i] for i in ids if i in found]
 
 
 def worklist(session: Session, user: User) -> list[Document]:
@@ -196,15 +203,12 @@ def incoming(session: Session, user: User, *, status: str | None = None, page: i
     ids = list(session.scalars(select(Distribution.id).where(*where)
                                .order_by(Distribution.sent_at.desc(), Distribution.id.desc())
                                .limit(per_page).offset(offset(page, per_page))))
-    total = session.scalar(capped_count(select(Distribution.id).where(*where), None))
-    loaded = {d.id: d for d in session.scalars(
-        select(Distribution).where(Distribution.id.in_(ids))
-        .options(joinedload(Distribution.document).joinedload(Document.issuer),
-                 joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
-                 selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
-                 selectinload(Distribution.duties).selectinload(ReportDuty.reports).joinedload(Report.filed_by))
-    ).unique()} if ids else {}
-    return Page([loaded[i] for i in ids if i in loaded], total, page, per_page)
+    total = session.scalar(select(func.count(Distribution.id)).where(*where))
+    items = _in_order(session, Distribution, ids, joinedload(Distribution.document).joinedload(Document.issuer),
+                      joinedload(Distribution.organization), joinedload(Distribution.acknowledged_by),
+                      selectinload(Distribution.duties).joinedload(ReportDuty.obligation),
+                      selectinload(Distribution.duties).selectinload(ReportDuty.reports).joinedload(Report.filed_by))
+    return Page(items, total, page, per_page)
 
 
 # What a recipient's actions never read of the document: loaded only if something asks.

@@ -28,7 +28,7 @@ from .paging import Page, capped_count, capped_page, count_cap, offset
 from .tracking_access import (ISSUED, can_track, get_tracked_document, progress_scope_condition,  # noqa: F401
                               scope_condition)
 
-__all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_status", "duty_line",
+__all__ = ["ISSUED", "can_track", "get_tracked_document", "scope_condition", "local_time", "duty_line",
            "Progress", "DutyLine", "RecipientRow", "DocumentTracking", "document_tracking", "copies",
            "DocumentProgressRow", "dashboard", "UnitRow", "units", "UnitItem", "unit_items"]
 
@@ -40,15 +40,9 @@ def local_time(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc).astimezone(clock.VN_TZ).replace(tzinfo=None)
 
 
-def duty_status(duty: ReportDuty | DutyRow, today: date) -> str:
-    """`filed` (on time), `late` (first filed after due, by the Vietnam calendar),
-    `overdue` (missing) or `due` (`models.report.duty_status`)."""
-    return report_duty_status(duty.filed_at, duty.due_date, today)
-
-
 def duty_line(duty: DutyRow, today: date) -> DutyLine:
     """The duty with its status today and the days left (or overdue, when it is)."""
-    status = duty_status(duty, today)
+    status = duty.status(today)
     days = (today - duty.due_date).days if status == "overdue" else (duty.due_date - today).days
     return DutyLine(duty, status, days)
 
@@ -276,13 +270,11 @@ def copies(session: Session, document_id: int, *, organization_id: int | None = 
     return found
 
 
-def _narrowed(table, query, organization_column):
+def _narrowed(query, organization_column, copy_column):
     """`query` limited to the `org` and `copy` parameters when they are given."""
     return query.where(or_(bindparam("org", type_=organization_column.type).is_(None),
                            organization_column == bindparam("org")),
-                       or_(bindparam("copy", type_=table.c.id.type).is_(None),
-                           (table.c.id if table is Distribution.__table__ else table.c.distribution_id)
-                           == bindparam("copy")))
+                       or_(bindparam("copy", type_=copy_column.type).is_(None), copy_column == bindparam("copy")))
 
 
 @cache
@@ -290,16 +282,16 @@ def _copies_of_query():
     """The SELECT of `copies`' copies (built once, so that its cache key is computed once)."""
     d = Distribution.__table__
     columns, source = copy_source()
-    return _narrowed(d, select(*columns).select_from(source).where(d.c.document_id == bindparam("doc")),
-                     d.c.organization_id).order_by(d.c.id)
+    return _narrowed(select(*columns).select_from(source).where(d.c.document_id == bindparam("doc")),
+                     d.c.organization_id, d.c.id).order_by(d.c.id)
 
 
 @cache
 def _copy_duties_query():
     """The SELECT of `copies`' duties, due date order, with their obligations' periods."""
     duty, o = ReportDuty.__table__, ReportingObligation.__table__
-    return _narrowed(duty, select(*duty_columns(duty, o)).join(o, o.c.id == duty.c.obligation_id)
-                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id) \
+    return _narrowed(select(*duty_columns(duty, o)).join(o, o.c.id == duty.c.obligation_id)
+                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id, duty.c.distribution_id) \
         .order_by(duty.c.due_date, duty.c.id)
 
 
@@ -307,10 +299,10 @@ def _copy_duties_query():
 def _copy_reports_query():
     """The SELECT of `copies`' reports, in filing order, with who filed each."""
     duty, report, user = ReportDuty.__table__, Report.__table__, User.__table__
-    return _narrowed(duty, select(report.c.id, report.c.duty_id, report.c.text, report.c.late, report.c.filed_at,
-                                  user.c.id, user.c.username, user.c.full_name, user.c.position)
+    return _narrowed(select(report.c.id, report.c.duty_id, report.c.text, report.c.late, report.c.filed_at,
+                            user.c.id, user.c.username, user.c.full_name, user.c.position)
                      .join(duty, duty.c.id == report.c.duty_id).join(user, user.c.id == report.c.filed_by_id)
-                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id) \
+                     .where(duty.c.document_id == bindparam("doc")), duty.c.organization_id, duty.c.distribution_id) \
         .order_by(report.c.id)
 
 
