@@ -23,11 +23,14 @@ tracking API `/api/v1/documents/<id>/tracking` of a document sent to 5,000
 units viewed by its author, the overdue dashboard
 `/api/v1/tracking?overdue=1` (there is no UI route for it) of the office's head,
 and the documents list `/documents` of that author (70,000 documents of the
-province's issuing body are visible to them).
+province's issuing body are visible to them). Also measured, outside the goal
+(analytic pages over every document followed, which the issue does not name):
+that author's recipient units `/tracking/units` (5,000 units aggregated over
+about 1,000,000 copies) and what the first commune owes `/tracking/units/13`.
 Statements are counted with `before_cursor_execute` (a request's own; the
 login's user load included). The app runs with CSRF protection on, as deployed.
 
-Goal: p95 ≤ 30 ms and ≤ 6 statements on every page.
+Goal: p95 ≤ 30 ms and ≤ 6 statements on every page of the goal.
 Usage: python bench/pages.py [--repeat 50] [--regenerate]
 """
 from __future__ import annotations
@@ -305,19 +308,23 @@ def main() -> None:
             "tracking_api": (who["sender"], f"/api/v1/documents/{doc}/tracking"),
             "overdue_dashboard": (who["office"], "/api/v1/tracking?overdue=1"),
             "documents_list": (who["sender"], "/documents")}
+    beyond = {"recipient_units": (who["sender"], "/tracking/units"),
+              "unit_items": (who["sender"], "/tracking/units/13")}
+    plan.update(beyond)
     pages = {}
     for name, (user, url) in plan.items():
         log(f"pages: {name} {url}")
         pages[name] = {"url": url, "user_id": user, **measure(app, counter, user, url, args.repeat)}
     misses = {n: {"p95_ms": p["p95_ms"], "statements": p["statements"]} for n, p in pages.items()
-              if p["p95_ms"] > GOAL_MS or p["statements"] > GOAL_STATEMENTS}
+              if n not in beyond and (p["p95_ms"] > GOAL_MS or p["statements"] > GOAL_STATEMENTS)}
     for page in pages.values():
         page["p95_over_goal"] = round(page["p95_ms"] / GOAL_MS, 2)
         page["statements_over_goal"] = round(page["statements"] / GOAL_STATEMENTS, 2)
         if page["p95_ms"] <= GOAL_MS and page["statements"] <= GOAL_STATEMENTS:
             page.pop("statement_heads")
     result = {"measured": f"{args.repeat} requests per page through the test client after {WARM_UP} warm-ups",
-              "rows": rows, "generated": generation or "cached", "pages": pages, "missed": misses}
+              "rows": rows, "generated": generation or "cached", "pages": pages, "missed": misses,
+              "outside_goal": sorted(beyond)}
     report("pages", result, goal=f"p95 <= {GOAL_MS:.0f} ms and <= {GOAL_STATEMENTS} statements per page",
            meets_goal=not misses)
 

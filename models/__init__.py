@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate, and the Flask-SQLAlchemy binding."""
 from flask_sqlalchemy import SQLAlchemy
 
-from .base import Base, utcnow
+from .base import Base, utcnow, vn_day
 from .organization import Organization, RecipientGroup, group_members, ORG_KINDS
 from .user import ApiToken, User, POSITIONS, ROLES
 from .document import (ApprovalStep, Document, DocumentRecipient, DocumentRevision,
@@ -19,7 +19,7 @@ from .reminder import Reminder, REMINDER_KINDS
 db = SQLAlchemy(metadata=Base.metadata)
 
 __all__ = [
-    "db", "Base", "utcnow", "Organization", "RecipientGroup", "group_members", "ORG_KINDS",
+    "db", "Base", "utcnow", "vn_day", "Organization", "RecipientGroup", "group_members", "ORG_KINDS",
     "User", "ApiToken", "POSITIONS", "ROLES", "Document", "DocumentRecipient",
     "DocumentRevision", "ApprovalStep", "DOC_TYPES", "PURPOSES", "fold", "Distribution",
     "HistoryEntry", "Report", "ReportDuty", "ReportingObligation", "obligation_units",

@@ -1,19 +1,17 @@
 """Reporting obligations a plan imposes, who owes them, and the reports filed."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import (Column, Date, ForeignKey, Index, LargeBinary, String, Table, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import VN_OFFSET, Base, utcnow
 from .document import Document
 from .organization import Organization
 from .user import User
-
-VN_OFFSET = timedelta(hours=7)  # timestamps are naive UTC; due dates are Vietnam days
 
 obligation_units = Table(
     "obligation_unit",

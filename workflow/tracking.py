@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, case, func, literal, literal_column, or_, sele
 from sqlalchemy.orm import Session, joinedload
 
 from models import (Distribution, Document, DocumentProgress, Organization, RecipientGroup, Report, ReportDuty,
-                    ReportingObligation, User, fold)
+                    ReportingObligation, User, fold, vn_day)
 from models.report import duty_status as report_duty_status
 
 from . import clock, progress
@@ -493,11 +493,15 @@ class UnitRow:
                 "next_due": self.next_due.isoformat() if self.next_due else None}
 
 
-def units(session: Session, user: User, *, today: date | None = None,
-          outstanding_only: bool = False) -> list[UnitRow]:
+def units(session: Session, user: User, *, today: date | None = None, outstanding_only: bool = False,
+          page: int = 1, per_page: int | None = None) -> Page:
     """Each recipient unit of the documents the user follows: documents received, not
     acknowledged, refused, reports still owed and overdue; overdue first, then by the
-    next report due."""
+    next report due (`per_page=None` for every unit).
+
+    One statement: the two aggregates, ordered and cut to the page in SQL, with the
+    number of units alongside; only the page's units are loaded.
+    """
     today = today or clock.local_date()
     scope = scope_condition(session, user)
     copies = select(Distribution.organization_id.label("org_id"),
@@ -514,16 +518,27 @@ def units(session: Session, user: User, *, today: date | None = None,
         .where(scope, ReportDuty.filed_at.is_(None), Distribution.status != "refused") \
         .group_by(Distribution.organization_id).subquery()
     overdue = func.coalesce(owed.c.overdue, 0)
-    query = select(Organization, copies.c.documents, copies.c.unack, copies.c.refused, owed.c.owed,
-                   overdue, owed.c.next_due) \
-        .join(copies, copies.c.org_id == Organization.id).outerjoin(owed, owed.c.org_id == Organization.id) \
-        .order_by(overdue.desc(), case((owed.c.next_due.is_(None), 1), else_=0), owed.c.next_due,
-                  copies.c.unack.desc(), Organization.name)
+    ranked = select(copies.c.org_id, copies.c.documents, copies.c.unack, copies.c.refused, owed.c.owed,
+                    overdue.label("overdue"), owed.c.next_due, func.count().over().label("total")) \
+        .join(Organization, Organization.id == copies.c.org_id).outerjoin(owed, owed.c.org_id == copies.c.org_id)
     if outstanding_only:
-        query = query.where(or_(overdue > 0, func.coalesce(owed.c.owed, 0) > 0, copies.c.unack > 0))
-    return [UnitRow(org, int(docs or 0), int(unack or 0), int(ref or 0), int(n or 0), int(over or 0),
-                    _as_date(next_due))
-            for org, docs, unack, ref, n, over, next_due in session.execute(query)]
+        ranked = ranked.where(or_(overdue > 0, func.coalesce(owed.c.owed, 0) > 0, copies.c.unack > 0))
+    order = [overdue.desc(), case((owed.c.next_due.is_(None), 1), else_=0), owed.c.next_due,
+             copies.c.unack.desc(), Organization.name, Organization.id]
+    listed = ranked.order_by(*order)
+    if per_page:
+        listed = listed.limit(per_page).offset(offset(page, per_page))
+    ranked = listed.subquery("ranked")
+    rows = session.execute(select(Organization, ranked).join(ranked, ranked.c.org_id == Organization.id)
+                           .order_by(ranked.c.overdue.desc(), case((ranked.c.next_due.is_(None), 1), else_=0),
+                                     ranked.c.next_due, ranked.c.unack.desc(), Organization.name,
+                                     Organization.id)).all()
+    items = [UnitRow(r.Organization, int(r.documents or 0), int(r.unack or 0), int(r.refused or 0),
+                     int(r.owed or 0), int(r.overdue or 0), _as_date(r.next_due)) for r in rows]
+    total = rows[0].total if rows else 0
+    if not rows and per_page and page > 1:  # past the last page: count them
+        total = session.scalar(select(func.count()).select_from(listed.limit(None).offset(None).subquery()))
+    return Page(items, total, page, per_page or max(total, 1))
 
 
 @dataclass
@@ -543,35 +558,60 @@ class UnitItem:
         return self.distribution.document
 
 
-def unit_items(session: Session, user: User, organization_id: int, *,
-               today: date | None = None) -> tuple[Organization, list[UnitItem]]:
-    """The documents a recipient unit has not acknowledged and the reports it owes,
-    among those the user follows: overdue first, then by due date.
-    Raises `NotFound` for an unknown unit."""
+def unit_items(session: Session, user: User, organization_id: int, *, today: date | None = None,
+               page: int = 1, per_page: int | None = None) -> tuple[Organization, Page]:
+    """The documents a recipient unit has not acknowledged (due the day they were sent,
+    in Vietnam) and the reports it owes, among those the user follows: by due date, so
+    overdue first, a report before an acknowledgement due the same day (`per_page=None`
+    for all of them). Raises `NotFound` for an unknown unit.
+
+    The page's keys are chosen, ordered and counted in SQL (one statement), then only
+    its copies and duties are loaded with their documents (two more).
+    """
     today = today or clock.local_date()
     organization = session.get(Organization, organization_id)
     if organization is None:
         raise NotFound("Không tìm thấy đơn vị.")
     scope = scope_condition(session, user)
-    options = [joinedload(Distribution.document).joinedload(Document.issuer)]
-    unacknowledged = session.scalars(
-        select(Distribution).join(Document, Document.id == Distribution.document_id)
-        .where(scope, Distribution.organization_id == organization_id, Distribution.status == "sent")
-        .options(*options))
-    duties = session.scalars(
-        select(ReportDuty).join(Distribution, Distribution.id == ReportDuty.distribution_id)
-        .join(Document, Document.id == ReportDuty.document_id)
-        .where(scope, Distribution.organization_id == organization_id, Distribution.status != "refused",
-               ReportDuty.filed_at.is_(None))
-        .options(joinedload(ReportDuty.obligation),
-                 joinedload(ReportDuty.distribution).joinedload(Distribution.document)
-                 .joinedload(Document.issuer)))
+    d = Distribution.__table__
+    acknowledge = select(literal(1).label("rank"), d.c.id.label("dist_id"), literal(None).label("duty_id"),
+                         vn_day(d.c.sent_at).label("due")) \
+        .join(Document, Document.id == d.c.document_id) \
+        .where(scope, d.c.organization_id == organization_id, d.c.status == "sent")
+    duty = ReportDuty.__table__
+    report = select(literal(0).label("rank"), duty.c.distribution_id.label("dist_id"), duty.c.id.label("duty_id"),
+                    duty.c.due_date.label("due")) \
+        .join(d, d.c.id == duty.c.distribution_id).join(Document, Document.id == duty.c.document_id) \
+        .where(scope, duty.c.organization_id == organization_id, duty.c.filed_at.is_(None),
+               d.c.status != "refused")
+    both = union_all(report, acknowledge).subquery("owed")
+    keys = select(both, func.count().over().label("total")) \
+        .order_by(both.c.due, both.c.rank, both.c.dist_id, both.c.duty_id)
+    if per_page:
+        keys = keys.limit(per_page).offset(offset(page, per_page))
+    rows = session.execute(keys).all()
+    total = rows[0].total if rows else 0
+    if not rows and per_page and page > 1:  # past the last page: count them
+        total = session.scalar(select(func.count()).select_from(both))
+    copies = _loaded(session, Distribution, {r.dist_id for r in rows if r.duty_id is None},
+                     joinedload(Distribution.document).joinedload(Document.issuer))
+    duties = _loaded(session, ReportDuty, {r.duty_id for r in rows if r.duty_id is not None},
+                     joinedload(ReportDuty.obligation),
+                     joinedload(ReportDuty.distribution).joinedload(Distribution.document)
+                     .joinedload(Document.issuer))
     items = []
-    for dist in unacknowledged:
-        due = clock.local_date(dist.sent_at)
-        items.append(UnitItem("acknowledge", dist, due, today > due, abs((today - due).days)))
-    for duty in duties:
-        items.append(UnitItem("report", duty.distribution, duty.due_date, today > duty.due_date,
-                              abs((today - duty.due_date).days), duty))
-    items.sort(key=lambda i: (not i.overdue, i.due_date, i.kind != "report", i.distribution.id))
-    return organization, items
+    for r in rows:
+        due = _as_date(r.due)
+        if r.duty_id is None:
+            items.append(UnitItem("acknowledge", copies[r.dist_id], due, today > due, abs((today - due).days)))
+        else:
+            owed = duties[r.duty_id]
+            items.append(UnitItem("report", owed.distribution, due, today > due, abs((today - due).days), owed))
+    return organization, Page(items, total, page, per_page or max(total, 1))
+
+
+def _loaded(session: Session, model, ids: set[int], *options) -> dict:
+    """The rows of `model` with these ids, by id (no statement for none)."""
+    if not ids:
+        return {}
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)).options(*options))}

@@ -61,15 +61,25 @@ def test_tracking_json_and_xlsx(api, demo, issued, frozen_clock):
         assert load_workbook(BytesIO(r.data)).active.max_row >= 3
     units = api("vanthu").get("/api/v1/tracking/units?outstanding=1").get_json()["items"]
     assert units[0]["overdue"] == 1 and len(units) == 5
-    items = api("vanthu").get(f"/api/v1/tracking/units/{mttq}").get_json()["items"]
+    answer = api("vanthu").get(f"/api/v1/tracking/units/{mttq}").get_json()
+    items = answer["items"]
     assert [i["kind"] for i in items] == ["acknowledge", "report"] and all(i["overdue"] for i in items)
+    assert (answer["total"], answer["page"], answer["per_page"]) == (2, 1, 100)
+    second = api("vanthu").get(f"/api/v1/tracking/units/{mttq}?per_page=1&page=2").get_json()
+    assert (second["total"], [i["kind"] for i in second["items"]]) == (2, ["report"])
+    whole = api("vanthu").get("/api/v1/tracking/units").get_json()
+    paged = [api("vanthu").get(f"/api/v1/tracking/units?per_page=2&page={n}").get_json() for n in (1, 2, 3, 4)]
+    assert [u["organization"]["id"] for p in paged for u in p["items"]] == \
+        [u["organization"]["id"] for u in whole["items"]]
+    assert {p["total"] for p in paged} == {whole["total"]} == {len(whole["items"])}
 
 
 def test_tracking_access_and_bad_input(api, demo, issued):
     assert api("mttq").get(f"/api/v1/documents/{issued}/tracking").status_code == 403
     for url, status in [("/api/v1/documents/99999/tracking", 404), ("/api/v1/tracking?page=abc", 422),
                         (f"/api/v1/documents/{issued}/tracking?per_page=x", 422),
-                        ("/api/v1/tracking/units/99999", 404), ("/api/v1/notifications?limit=x", 422)]:
+                        ("/api/v1/tracking/units/99999", 404), ("/api/v1/notifications?limit=x", 422),
+                        ("/api/v1/tracking/units?per_page=x", 422), ("/api/v1/tracking/units/1?page=y", 422)]:
         r = api("vanthu").get(url)
         assert r.status_code == status and {"error", "message"} <= set(r.get_json()), url
     assert api("mttq").get("/api/v1/tracking").get_json()["items"] == []

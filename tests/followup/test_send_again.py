@@ -36,11 +36,11 @@ def test_new_recipient_is_tracked_from_its_own_send_time(session, commune, newco
                             .order_by(HistoryEntry.seq.desc())).first()
     assert (entry.trigger, entry.distribution_id, entry.actor_id) == ("send_again", dist.id, clerk.id)
     _, items = tracking.unit_items(session, clerk, org.id, today=date(2026, 3, 2))
-    assert [(i.kind, i.due_date, i.overdue) for i in items] == [
+    assert [(i.kind, i.due_date, i.overdue) for i in items.items] == [
         ("acknowledge", date(2026, 3, 1), True), ("report", date(2026, 6, 15), False)]
     # the original recipients were due to acknowledge on the day of issue
     _, first = tracking.unit_items(session, clerk, commune["recipients"][0].id, today=date(2026, 3, 2))
-    assert first[0].due_date == date(2026, 1, 5)
+    assert first.items[0].due_date == date(2026, 1, 5)
 
 
 def test_a_group_is_expanded_and_known_recipients_are_skipped(session, commune, newcomer):

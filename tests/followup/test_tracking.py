@@ -1,7 +1,7 @@
 """Tracking: received → acknowledged, due → filed (on time / late) or overdue, per
 document, across documents and per recipient unit, with a fixed number of statements."""
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -112,12 +112,13 @@ def test_units_and_what_one_unit_owes_overdue_first(session, commune):
     second = issue_plan(session, commune, title="Kế hoạch 2", deadlines=[("6 tháng", "2026-06-15")],
                         recipients=[a], when=at("2026-02-01"))
     today = date(2026, 4, 1)
-    rows = tracking.units(session, commune["people"]["clerk"], today=today)
+    rows = tracking.units(session, commune["people"]["clerk"], today=today).items
     row_a = next(r for r in rows if r.organization.id == a.id)
     assert (row_a.documents, row_a.unacknowledged, row_a.reports_owed, row_a.overdue) == (2, 2, 3, 1)
     assert row_a.next_due == date(2026, 3, 10)
-    org, items = tracking.unit_items(session, commune["people"]["clerk"], a.id, today=today)
-    assert org.id == a.id
+    org, page = tracking.unit_items(session, commune["people"]["clerk"], a.id, today=today)
+    items = page.items
+    assert org.id == a.id and page.total == 5
     assert [(i.kind, i.document.id, i.due_date, i.overdue) for i in items] == [
         ("acknowledge", first.id, date(2026, 1, 5), True),    # acknowledge on the day it arrived
         ("acknowledge", second.id, date(2026, 2, 1), True),   # tracked from its own send time
@@ -126,6 +127,37 @@ def test_units_and_what_one_unit_owes_overdue_first(session, commune):
         ("report", first.id, date(2026, 11, 25), False),
     ]
     assert items[2].days == 22
+
+
+def test_a_copy_sent_late_in_the_evening_is_due_the_next_vietnam_day(session, commune):
+    """The acknowledgement's due day is computed in SQL: 23:30 in Vietnam is 16:30 UTC
+    of the same day, 00:30 is 17:30 UTC of the day before."""
+    a = commune["recipients"][0]
+    late = issue_plan(session, commune, title="Tối", recipients=[a], when=at("2026-01-05", 23) + timedelta(minutes=30))
+    early = issue_plan(session, commune, title="Sáng sớm", recipients=[a], when=at("2026-01-06", 0) + timedelta(minutes=30))
+    _, page = tracking.unit_items(session, commune["people"]["clerk"], a.id, today=date(2026, 1, 6))
+    acknowledgements = [(i.document.id, i.due_date, i.overdue) for i in page.items if i.kind == "acknowledge"]
+    assert acknowledgements == [(late.id, date(2026, 1, 5), True), (early.id, date(2026, 1, 6), False)]
+    assert early.issued_at.date() == date(2026, 1, 5)  # stored in UTC, the day before
+
+
+def test_unit_lists_come_a_page_at_a_time_in_the_same_order(session, commune):
+    clerk, a = commune["people"]["clerk"], commune["recipients"][0]
+    issue_plan(session, commune, title="Kế hoạch 1", deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")])
+    clock.set_now(at("2026-02-01"))
+    issue_plan(session, commune, title="Kế hoạch 2", deadlines=[("6 tháng", "2026-06-15")],
+               recipients=[a], when=at("2026-02-01"))
+    today = date(2026, 4, 1)
+    whole = tracking.unit_items(session, clerk, a.id, today=today)[1]
+    pages = [tracking.unit_items(session, clerk, a.id, today=today, page=n, per_page=2)[1] for n in (1, 2, 3, 4)]
+    key = [(i.kind, i.document.id, i.due_date) for i in whole.items]
+    assert [(i.kind, i.document.id, i.due_date) for p in pages for i in p.items] == key and len(key) == 5
+    assert [(p.total, p.pages, p.has_next) for p in pages] == [(5, 3, True), (5, 3, True), (5, 3, False), (5, 3, False)]
+    units = tracking.units(session, clerk, today=today)
+    assert units.total == len(units.items) == len(commune["recipients"])
+    paged = [tracking.units(session, clerk, today=today, page=n, per_page=1) for n in range(1, units.total + 2)]
+    assert [r.organization.id for p in paged for r in p.items] == [r.organization.id for r in units.items]
+    assert {p.total for p in paged} == {units.total} and not paged[-1].items
 
 
 @contextmanager
@@ -174,9 +206,9 @@ def test_exports_are_workbooks_with_the_same_rows(session, commune, plan):
     files = {
         "dashboard": (tracking_export.dashboard_xlsx(tracking.dashboard(session, clerk, per_page=None).items), 1),
         "document": (tracking_export.document_xlsx(tracking.document_tracking(session, plan)), 3),
-        "units": (tracking_export.units_xlsx(tracking.units(session, clerk)), 3),
+        "units": (tracking_export.units_xlsx(tracking.units(session, clerk).items), 3),
         "unit": (tracking_export.unit_items_xlsx("Thôn 1", tracking.unit_items(
-            session, clerk, commune["recipients"][0].id)[1]), 2),
+            session, clerk, commune["recipients"][0].id)[1].items), 2),
     }
     for name, (data, rows) in files.items():
         sheet = load_workbook(BytesIO(data)).active

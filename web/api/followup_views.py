@@ -129,16 +129,25 @@ def document_tracking_xlsx(doc_id: int):
                  f"theo-doi-van-ban-{doc_id}.xlsx")
 
 
+def _optional_page() -> tuple[int, int | None]:
+    """`page` and `per_page` of a list answered whole unless `per_page` is given (the
+    recipient units: as many as the organizations, at most)."""
+    per_page = request.args.get("per_page")
+    return _int_arg("page", 1), (_int_arg("per_page", 50, high=1000) if per_page not in (None, "") else None)
+
+
 @api_login_required
 def units():
-    rows = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"))
-    return jsonify(items=[r.as_dict() for r in rows], today=clock.local_date().isoformat())
+    page, per_page = _optional_page()
+    result = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"), page=page, per_page=per_page)
+    return jsonify(items=[r.as_dict() for r in result.items], today=clock.local_date().isoformat(),
+                   total=result.total, page=result.page, per_page=result.per_page)
 
 
 @api_login_required
 def units_xlsx():
-    rows = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"))
-    return _xlsx(tracking_export.units_xlsx(rows), "theo-doi-don-vi.xlsx")
+    result = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"))
+    return _xlsx(tracking_export.units_xlsx(result.items), "theo-doi-don-vi.xlsx")
 
 
 def _item(item: tracking.UnitItem) -> dict:
@@ -151,15 +160,18 @@ def _item(item: tracking.UnitItem) -> dict:
 
 @api_login_required
 def unit_items(org_id: int):
-    organization, items = tracking.unit_items(db.session, actor(), org_id)
+    """What one unit owes, a page at a time (a commune may owe tens of thousands of items)."""
+    page, per_page = _int_arg("page", 1), _int_arg("per_page", 100, high=1000)
+    organization, result = tracking.unit_items(db.session, actor(), org_id, page=page, per_page=per_page)
     return jsonify(organization={"id": organization.id, "name": organization.name},
-                   items=[_item(i) for i in items], today=clock.local_date().isoformat())
+                   items=[_item(i) for i in result.items], today=clock.local_date().isoformat(),
+                   total=result.total, page=result.page, per_page=result.per_page)
 
 
 @api_login_required
 def unit_items_xlsx(org_id: int):
-    organization, items = tracking.unit_items(db.session, actor(), org_id)
-    return _xlsx(tracking_export.unit_items_xlsx(organization.name, items), f"viec-con-no-{org_id}.xlsx")
+    organization, result = tracking.unit_items(db.session, actor(), org_id)
+    return _xlsx(tracking_export.unit_items_xlsx(organization.name, result.items), f"viec-con-no-{org_id}.xlsx")
 
 
 # --- sending again, periodic reports ----------------------------------------------------

@@ -124,9 +124,10 @@ SCHEMAS = {
                         page=INT, per_page=INT, today=DATE),
     "UnitRow": obj(organization=obj(id=INT, name=STR), documents=INT, unacknowledged=INT, refused=INT,
                    reports_owed=INT, overdue=INT, next_due=nullable(DATE)),
-    "UnitItems": obj(["organization", "items"], organization=obj(id=INT, name=STR), today=DATE, items=array(obj(
-        kind=STR, document=ref("DocumentRef"), distribution_id=INT, duty_id=nullable(INT),
-        period=nullable(STR), due=DATE, overdue=BOOL, days=INT, reminders=nullable(INT)))),
+    "UnitItems": obj(["organization", "items", "total", "page", "per_page"], organization=obj(id=INT, name=STR),
+                     today=DATE, total=INT, page=INT, per_page=INT, items=array(obj(
+                         kind=STR, document=ref("DocumentRef"), distribution_id=INT, duty_id=nullable(INT),
+                         period=nullable(STR), due=DATE, overdue=BOOL, days=INT, reminders=nullable(INT)))),
     "DocumentTracking": obj(["document", "progress", "recipients"], document=ref("DocumentRef"),
                             progress=ref("Progress"), recipients=array(obj(
                                 distribution_id=INT, organization=obj(id=INT, name=STR), status=STR,
@@ -278,6 +279,11 @@ def _followup_paths(p: str) -> dict:
     listing = [query("q", STR), query("overdue", BOOL), query("page", {"type": "integer", "minimum": 1}),
                query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
     outstanding = [query("outstanding", BOOL, "Only units that owe something")]
+    optional_page = [query("page", {"type": "integer", "minimum": 1}),
+                     query("per_page", {"type": "integer", "minimum": 1, "maximum": 1000},
+                           "A page of this many; without it, every row")]
+    paged_1000 = [query("page", {"type": "integer", "minimum": 1}),
+                  query("per_page", {"type": "integer", "minimum": 1, "maximum": 1000}, "100 unless given")]
     org, obligation = [path_id("org_id")], [path_id("obligation_id")]
     t = "tracking"
     return {
@@ -286,13 +292,14 @@ def _followup_paths(p: str) -> dict:
                                     operation_id="tracking")},
         f"{p}/tracking.xlsx": {"get": op("The same as a spreadsheet", xlsx, "401 422", params=listing[:2],
                                          content_type=XLSX, tag=t, operation_id="tracking_xlsx")},
-        f"{p}/tracking/units": {"get": op("What each unit owes", ("200", obj(["items"], items=array(ref("UnitRow")),
-                                                                                today=DATE)),
-                                          "401", params=outstanding, tag=t, operation_id="tracking_units")},
+        f"{p}/tracking/units": {"get": op("What each unit owes", ("200", obj(
+            ["items", "total", "page", "per_page"], items=array(ref("UnitRow")), today=DATE, total=INT, page=INT,
+            per_page=INT)), "401", params=outstanding + optional_page, tag=t, operation_id="tracking_units")},
         f"{p}/tracking/units.xlsx": {"get": op("The same as a spreadsheet", xlsx, "401", params=outstanding,
                                                content_type=XLSX, tag=t, operation_id="tracking_units_xlsx")},
         f"{p}/tracking/units/{{org_id}}": {"get": op("What one unit owes, item by item", ("200", ref("UnitItems")),
-                                                     "401 403 404", params=org, tag=t, operation_id="tracking_unit")},
+                                                     "401 403 404", params=org + paged_1000, tag=t,
+                                                     operation_id="tracking_unit")},
         f"{p}/tracking/units/{{org_id}}.xlsx": {"get": op("The same as a spreadsheet", xlsx, "401 403 404",
                                                           params=org, content_type=XLSX, tag=t,
                                                           operation_id="tracking_unit_xlsx")},

@@ -20,6 +20,7 @@ bp = Blueprint("tracking", __name__)
 FOLLOWING_ROLES = ("drafter", "reviewer", "format_checker", "signer", "clerk")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PER_PAGE = 20
+UNITS_PER_PAGE = 50  # a commune's villages fit on one page
 
 
 def can_follow_up(user: User) -> bool:
@@ -65,32 +66,34 @@ def dashboard_xlsx():
 @login_required
 def units():
     """The recipient units of the documents I follow: what each has not acknowledged
-    and the reports it owes, overdue first, then by the next due date."""
+    and the reports it owes, overdue first, then by the next due date; a page at a time."""
     outstanding = _flag("outstanding")
-    rows = tracking.units(db.session, actor(), outstanding_only=outstanding)
-    return render_template("tracking/units.html", rows=rows, outstanding=outstanding)
+    page = tracking.units(db.session, actor(), outstanding_only=outstanding, page=page_arg(), per_page=UNITS_PER_PAGE)
+    return render_template("tracking/units.html", page=page, outstanding=outstanding)
 
 
 @login_required
 def units_xlsx():
-    """The recipient units (same filter) as XLSX."""
-    rows = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"))
-    return xlsx_response(tracking_export.units_xlsx(rows), "theo-doi-don-vi.xlsx")
+    """The recipient units (same filter), every page, as XLSX."""
+    page = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"))
+    return xlsx_response(tracking_export.units_xlsx(page.items), "theo-doi-don-vi.xlsx")
 
 
 @login_required
 def unit(org_id: int):
     """One recipient unit: the documents it has not acknowledged and the reports it
-    owes, among those I follow, overdue first then by due date (404 for an unknown unit)."""
-    organization, items = tracking.unit_items(db.session, actor(), org_id)
-    return render_template("tracking/unit.html", organization=organization, items=items)
+    owes, among those I follow, overdue first then by due date, a page at a time
+    (404 for an unknown unit)."""
+    organization, page = tracking.unit_items(db.session, actor(), org_id, page=page_arg(),
+                                             per_page=UNITS_PER_PAGE)
+    return render_template("tracking/unit.html", organization=organization, page=page)
 
 
 @login_required
 def unit_xlsx(org_id: int):
-    """What one unit owes, as XLSX."""
-    organization, items = tracking.unit_items(db.session, actor(), org_id)
-    return xlsx_response(tracking_export.unit_items_xlsx(organization.name, items),
+    """What one unit owes, every page, as XLSX."""
+    organization, page = tracking.unit_items(db.session, actor(), org_id)
+    return xlsx_response(tracking_export.unit_items_xlsx(organization.name, page.items),
                          f"viec-con-no-{org_id}.xlsx")
 
 
