@@ -56,8 +56,10 @@ def groups_with_counts(session: Session) -> list[tuple[RecipientGroup, int]]:
     return [(g, n) for g, n in rows]
 
 
-def directory(session: Session) -> tuple[list[Organization], list[RecipientGroup]]:
-    """Every organization and group, for choosing recipients (two statements)."""
-    orgs = list(session.scalars(select(Organization).order_by(Organization.name)))
+def directory(session: Session) -> tuple[list, list[RecipientGroup]]:
+    """Every organization (its id and name: thousands of them in a province) and every
+    group, for choosing recipients (two statements)."""
+    orgs = session.execute(select(Organization.id, Organization.name)
+                           .order_by(Organization.name, Organization.id)).all()
     groups = list(session.scalars(select(RecipientGroup).order_by(RecipientGroup.name)))
     return orgs, groups

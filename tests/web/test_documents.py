@@ -131,6 +131,22 @@ def test_each_save_is_a_revision(browser, demo):
     assert "Đã lưu dự thảo (bản 2)." in b.text(f"/documents/{doc.id}")
 
 
+def test_the_editor_shows_the_saved_recipients_and_deadline_units_chosen(browser, demo):
+    orgs, groups = demo["organizations"], demo["groups"]
+    mttq, svh = orgs["binhlu_mttq"].id, orgs["laichau_svhttdl"].id
+    doc = make_draft(db.session, demo["users"]["chuyenvien"], [orgs["binhlu_mttq"]])
+    db.session.commit()
+    b = browser("chuyenvien")
+    data = form_data(demo, version=doc.version, **{"deadlines-0-units": [str(mttq), str(svh)]})
+    assert b.post(f"/documents/{doc.id}/edit", data).status_code == 303
+    html = b.text(f"/documents/{doc.id}/edit")
+    assert html.count(" selected>") == 5  # three recipients, two units of the deadline (one select each)
+    for chosen in (f'value="o:{mttq}" selected', f'value="g:{groups["binhlu_phongban"].id}" selected',
+                   f'value="o:{svh}" selected', f'value="{mttq}" selected', f'value="{svh}" selected'):
+        assert chosen in html, chosen
+    assert 'name="deadlines-0-units" multiple' in html or 'multiple name="deadlines-0-units"' in html
+
+
 def test_stale_edit_is_refused_and_changes_nothing(browser, demo):
     doc = make_draft(db.session, demo["users"]["chuyenvien"], [demo["organizations"]["binhlu_mttq"]])
     db.session.commit()

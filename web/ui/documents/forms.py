@@ -9,7 +9,7 @@ from wtforms.widgets import HiddenInput
 
 from models import DOC_TYPES, Document, Organization, RecipientGroup
 
-from ..forms import UIForm, UISubForm
+from ..forms import ManyOptionsSelect, UIForm, UISubForm
 
 PURPOSE_CHOICES = [("", _l("— unmarked —")), ("t/h", _l("t/h — for action")),
                    ("b/c", _l("b/c — to report")), ("để biết", _l("để biết — for information"))]
@@ -27,7 +27,7 @@ class SectionForm(UISubForm):
 class RecipientForm(UISubForm):
     """A line of Nơi nhận: an organization or a group of the directory, and the purpose."""
 
-    target = SelectField(_l("Recipient"), choices=[], validators=[Optional()])
+    target = SelectField(_l("Recipient"), choices=[], validators=[Optional()], widget=ManyOptionsSelect())
     purpose = SelectField(_l("Purpose"), choices=PURPOSE_CHOICES, validators=[Optional()])
 
 
@@ -38,7 +38,8 @@ class DeadlineForm(UISubForm):
                          render_kw={"placeholder": "6 tháng, năm…"})
     due = DateField(_l("Due date"), validators=[Optional()])
     units = SelectMultipleField(_l("Only these units (none selected: every unit that must act)"),
-                                coerce=int, choices=[], validators=[Optional()])
+                                coerce=int, choices=[], validators=[Optional()],
+                                widget=ManyOptionsSelect(multiple=True))
 
 
 class DraftForm(UIForm):
@@ -54,7 +55,7 @@ class DraftForm(UIForm):
     deadlines = FieldList(FormField(DeadlineForm), min_entries=1, max_entries=50)
     version = HiddenField()
 
-    def set_choices(self, orgs: list[Organization], groups: list[RecipientGroup],
+    def set_choices(self, orgs: list, groups: list[RecipientGroup],
                     issuers: list[Organization]) -> None:
         """Fill the selects from the directory (groups first, then organizations)."""
         targets = {None: [("", _l("— choose —"))],

@@ -47,9 +47,13 @@ def index():
 
 
 def _prepare(form: DraftForm) -> DraftForm:
-    orgs, groups = directory.directory(db.session)
-    issuers = [o for o in actor().organization.ancestors() if o.issues_documents]
-    form.set_choices(orgs, groups, issuers)
+    """Fill the form's selects from the directory, once per request (a province's
+    directory is thousands of units)."""
+    if not getattr(form, "prepared", False):
+        orgs, groups = directory.directory(db.session)
+        issuers = [o for o in actor().organization.ancestors() if o.issues_documents]
+        form.set_choices(orgs, groups, issuers)
+        form.prepared = True
     return form
 
 
