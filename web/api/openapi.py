@@ -214,8 +214,15 @@ def _paths() -> dict:
             "400 401 403 422 429", body=json_body(ref("TokenRequest")), public=True, tag="auth",
             operation_id="create_token")},
         f"{p}/me": {"get": op("The calling user", ("200", ref("Me")), "401", tag="auth", operation_id="me")},
-        f"{p}/organizations": {"get": op("All organizations", ("200", obj(["items"], items=array(ref("Organization")))),
-                                         "401", tag="directory", operation_id="organizations")},
+        f"{p}/organizations": {"get": op(
+            "The directory (every organization unless filtered or paged)",
+            ("200", obj(["items", "total", "page", "per_page"], items=array(ref("Organization")), total=INT,
+                        page=INT, per_page=INT)), "401 422",
+            params=[query("q", STR, "Words of the name, diacritics ignored"), query("parent_id", INT),
+                    query("page", {"type": "integer", "minimum": 1}),
+                    query("per_page", {"type": "integer", "minimum": 1, "maximum": 1000},
+                          "A page of this many; without it, every organization")],
+            tag="directory", operation_id="organizations")},
         f"{p}/groups": {"get": op("Recipient groups", ("200", obj(["items"], items=array(ref("Group")))),
                                   "401", tag="directory", operation_id="groups")},
         f"{p}/documents": {

@@ -7,7 +7,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Organization, RecipientGroup, db
+from models import Organization, RecipientGroup, db, fold
 from workflow import queries, services, tracking
 from workflow.access_log import record_access
 from workflow.errors import ValidationFailed
@@ -66,8 +66,28 @@ def me():
 
 @api_login_required
 def organizations():
-    orgs = db.session.scalars(select(Organization).order_by(Organization.id))
-    return jsonify(items=[S.organization(o) for o in orgs])
+    """The directory: every organization, or those whose name (or short name) holds each
+    word of `q` ignoring diacritics, or the units directly under `parent_id`; a page
+    at a time when `per_page` is given. Read as rows: a province has thousands."""
+    q = fold((request.args.get("q") or "")[:200]).split()[:8]
+    parent = request.args.get("parent_id")
+    if parent not in (None, "") and not parent.isdigit():
+        raise ValidationFailed("parent_id phải là số nguyên.", details={"parent_id": "Phải là số nguyên."})
+    o = Organization.__table__
+    query = select(o.c.id, o.c.name, o.c.short_name, o.c.abbreviation, o.c.kind, o.c.parent_id,
+                   o.c.issues_documents).order_by(o.c.id)
+    if parent:
+        query = query.where(o.c.parent_id == int(parent))
+    rows = db.session.execute(query).all()
+    if q:
+        rows = [r for r in rows if all(w in fold(f"{r.name} {r.short_name}") for w in q)]
+    total = len(rows)
+    if request.args.get("per_page") not in (None, ""):
+        page, per_page = _page_args(high=1000)
+        rows = rows[(page - 1) * per_page:page * per_page]
+    else:
+        page, per_page = 1, max(total, 1)
+    return jsonify(items=[r._asdict() for r in rows], total=total, page=page, per_page=per_page)
 
 
 @api_login_required
@@ -79,10 +99,10 @@ def groups():
                           for g in rows])
 
 
-def _page_args() -> tuple[int, int]:
+def _page_args(high: int = 100) -> tuple[int, int]:
     try:
-        page = max(int(request.args.get("page", 1)), 1)
-        per_page = min(max(int(request.args.get("per_page", 20)), 1), 100)
+        page = min(max(int(request.args.get("page", 1)), 1), 1_000_000)
+        per_page = min(max(int(request.args.get("per_page", 20)), 1), high)
     except ValueError:
         raise ValidationFailed("page và per_page phải là số.")
     return page, per_page
