@@ -217,6 +217,11 @@ def test_exports_are_workbooks_with_the_same_rows(session, commune, plan):
         assert len(values) == 2 + rows, (name, values)
     sheet = load_workbook(BytesIO(files["document"][0])).active
     assert sheet.cell(row=3, column=9).value == "6 tháng" and sheet.cell(row=3, column=10).value == "15/06/2026"
+    # laid out for reading: a bold title, bold centred headings kept in view, long text wrapped
+    assert sheet.freeze_panes == "A3" and sheet["A1"].font.b and sheet["A1"].font.sz == 14
+    assert sheet["C2"].font.b and sheet["C2"].alignment.horizontal == "center"
+    assert sheet["C3"].alignment.wrap_text and sheet["C3"].alignment.vertical == "top" and not sheet["C3"].font.b
+    assert [sheet.column_dimensions[c].width for c in "ABC"] == [w for _, w in tracking_export.DOCUMENT_COLUMNS[:3]]
 
 
 @pytest.mark.parametrize("who, allowed", [("drafter", True), ("clerk", True), ("signer", True),
