@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Optional
 
@@ -44,15 +45,26 @@ class HistoryEntry(Base):
 
     def payload(self) -> str:
         """The canonical text that the row's hash covers."""
-        return json.dumps([
-            self.document_id, self.seq, self.actor_id, self.on_behalf_of_id, self.trigger,
-            self.from_state, self.to_state, self.comment or "", self.distribution_id,
-            self.created_at.isoformat(timespec="microseconds"), self.prev_hash,
-        ], ensure_ascii=False)
+        return chain_payload({c.key: getattr(self, c.key) for c in self.__table__.columns})
 
     def seal(self) -> None:
         """Compute `hash` from the payload (call once, before the row is flushed)."""
         self.hash = hashlib.sha256(self.payload().encode()).hexdigest()
+
+
+def chain_payload(row: Mapping) -> str:
+    """The canonical text that a history row's hash covers, from its column values (`row`:
+    column key → value), so that a row can be written without a model instance."""
+    return json.dumps([
+        row["document_id"], row["seq"], row["actor_id"], row["on_behalf_of_id"], row["trigger"],
+        row["from_state"], row["to_state"], row["comment"] or "", row["distribution_id"],
+        row["created_at"].isoformat(timespec="microseconds"), row["prev_hash"],
+    ], ensure_ascii=False)
+
+
+def chain_hash(row: Mapping) -> str:
+    """The hash of a history row given as its column values (what `HistoryEntry.seal` stores)."""
+    return hashlib.sha256(chain_payload(row).encode()).hexdigest()
 
 
 @event.listens_for(HistoryEntry, "before_update")

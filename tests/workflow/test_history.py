@@ -41,3 +41,23 @@ def test_verify_reports_raw_sql_tampering(runner, session, issued, tamper, expec
     result = runner.invoke(args=["verify"])
     assert result.exit_code == 1
     assert expected in result.output and f"document {issued.id}" in result.output
+
+
+def test_rows_written_without_an_instance_hash_as_sealed_ones(session, issued):
+    """`history.append` hashes a row's values (`chain_hash`) without building a
+    `HistoryEntry`: every stored row, an acknowledgement's too, hashes the same both ways."""
+    from models import Distribution, User
+    from models.history import chain_hash
+    from workflow import services
+    from workflow.history import verify
+    dist = session.query(Distribution).filter_by(document_id=issued.id).first()
+    services.acknowledge_copy(session, dist.id, session.query(User).filter_by(
+        organization_id=dist.organization_id).first())
+    session.commit()
+    rows = session.query(HistoryEntry).filter_by(document_id=issued.id).order_by(HistoryEntry.seq).all()
+    assert rows[-1].trigger == "acknowledge" and verify(session, issued.id) == []
+    for row in rows:
+        values = {c.key: getattr(row, c.key) for c in HistoryEntry.__table__.columns}
+        copy = HistoryEntry(**values)
+        copy.seal()
+        assert chain_hash(values) == copy.hash == row.hash

@@ -86,7 +86,8 @@ def acknowledge_copy(session: Session, dist_id: int, actor: User, *,
     in the session before is not updated.
     """
     now = now or clock.now()
-    row = session.execute(_copy_query(), {"dist_id": dist_id}).first()
+    # On the connection: a Core SELECT needs none of the session's ORM execution.
+    row = session.connection().execute(_copy_query(), {"dist_id": dist_id}).first()
     common = (row is not None and row.organization_id == actor.organization_id and row.status == "sent"
               and row.state in ISSUED and not subscribed("distribution_acknowledged"))
     if not common:
