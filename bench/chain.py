@@ -19,8 +19,10 @@ same floor reading first, in raw SQL, what a handler must read before it may
 write (the actor, the document or copy it acts on, the group it issues to):
 against it, what remains is our client-side work. Each side's time is split
 into the time spent waiting for PostgreSQL (`bench.common.DatabaseWait`) and
-the rest, the client's own work. Runs alternate (ours, floor, checked floor)
-after one warm-up of each.
+the rest, the client's own work. Our statements are counted at the driver
+(`bench.common.DriverStatementCounter`), not by an engine event, which would
+slow our side alone. Runs alternate (ours, floor, checked floor) after one
+warm-up of each.
 
 What the stack itself costs is measured too, in each run: an empty request
 (app context, the actor loaded by `web.auth.load_user`, commit, nothing read or
@@ -50,8 +52,8 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bench.common import (DatabaseWait, StatementCounter, build_world, conninfo, docx_render_ms,  # noqa: E402
-                          draft_input, log, make_app, ratio, recreate_database, report, start)
+from bench.common import (DatabaseWait, DriverStatementCounter, build_world, conninfo,  # noqa: E402
+                          docx_render_ms, draft_input, log, make_app, ratio, recreate_database, report, start)
 from bench.floor import UBND_CHAIN, Floor  # noqa: E402
 
 DB = "bench_chain"
@@ -167,8 +169,7 @@ def main() -> None:
     from models import IssuedFile, db
     with app.app_context():
         world = build_world(db.session, args.recipients)
-        counter = StatementCounter(db.engine)
-    meter = DatabaseWait()
+    counter, meter = DriverStatementCounter(), DatabaseWait()
     sides = {"ours": [], "floor": [], "checked_floor": []}  # per run: {times, waits, statements}
     empty = []  # per run: (our empty request, the raw one), seconds
     docx = None
@@ -201,6 +202,7 @@ def main() -> None:
                     sides[side].append(values)
                 empty.append(empty_requests(app, conn, world))
     meter.close()
+    counter.close()
 
     def med(side, key="times", phase=None):
         runs = sides[side]
