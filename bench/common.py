@@ -13,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+import timeit
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -251,8 +252,16 @@ def report(name: str, result: dict, *, goal: str, meets_goal: bool) -> None:
     out = {"benchmark": name, "goal": goal, "meets_goal": bool(meets_goal), **result,
            "machine": {"loadavg_start": _LOAD_AT_START, "loadavg_end": loadavg(),
                        "pg_roundtrip_ms_end": roundtrip_ms(), "cpus": os.cpu_count(),
-                       "python": sys.version.split()[0]}}
+                       "python": sys.version.split()[0], "python_loop_ms": python_loop_ms()}}
     print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+
+
+def python_loop_ms() -> float:
+    """The best of five `sum(range(10**6))` in ms: how fast this machine runs Python, so that
+    absolute figures of different machines (or sessions on shared hosts) can be compared;
+    the ratios to a baseline run in the same process need no such correction."""
+    best = min(timeit.repeat("sum(range(10**6))", number=1, repeat=5))
+    return round(best * 1000, 1)
 
 
 def log(message: str) -> None:
