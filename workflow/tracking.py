@@ -612,8 +612,16 @@ def unit_items(session: Session, user: User, organization_id: int, *, today: dat
     return organization, Page(items, total, page, per_page or max(total, 1))
 
 
+LOAD_CHUNK = 1000  # ids per statement: SQLite takes at most 32,766 parameters
+
+
 def _loaded(session: Session, model, ids: set[int], *options) -> dict:
-    """The rows of `model` with these ids, by id (no statement for none)."""
-    if not ids:
-        return {}
-    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)).options(*options))}
+    """The rows of `model` with these ids, by id: one statement per `LOAD_CHUNK` ids (a
+    page is one; a whole list for an export, tens of thousands of rows, takes several),
+    none for no ids."""
+    ordered, rows = sorted(ids), {}
+    for start in range(0, len(ordered), LOAD_CHUNK):
+        chunk = ordered[start:start + LOAD_CHUNK]
+        rows.update((row.id, row) for row in session.scalars(select(model).where(model.id.in_(chunk))
+                                                             .options(*options)).unique())
+    return rows

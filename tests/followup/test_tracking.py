@@ -160,6 +160,25 @@ def test_unit_lists_come_a_page_at_a_time_in_the_same_order(session, commune):
     assert {p.total for p in paged} == {units.total} and not paged[-1].items
 
 
+def test_a_whole_unit_list_is_loaded_in_chunks_the_same(session, commune, monkeypatch):
+    """An export loads every item, a chunk of ids per statement (SQLite takes at most
+    32,766 parameters): the same items in the same order as in one statement."""
+    clerk, a = commune["people"]["clerk"], commune["recipients"][0]
+    issue_plan(session, commune, title="Kế hoạch 1", deadlines=[("quý I", "2026-03-10"), ("năm", "2026-11-25")])
+    issue_plan(session, commune, title="Kế hoạch 2", deadlines=[("6 tháng", "2026-06-15")], recipients=[a])
+    today = date(2026, 4, 1)
+    def items():
+        session.expire_all()
+        with count_statements() as counter:
+            found = tracking.unit_items(session, clerk, a.id, today=today)[1].items
+        return [(i.kind, i.document.id, i.due_date, i.duty and i.duty.id) for i in found], counter["n"]
+    whole, statements = items()
+    monkeypatch.setattr(tracking, "LOAD_CHUNK", 2)
+    chunked, more = items()
+    assert chunked == whole and len(whole) == 5
+    assert more == statements + 1  # 2 copies to acknowledge: one chunk; 3 duties: two
+
+
 @contextmanager
 def count_statements():
     counter = {"n": 0}
