@@ -3,7 +3,8 @@
 Read-only queries for the sender's side: one document's recipients
 (`document_tracking`), the dashboard across documents (`dashboard`), the
 recipient units (`units`) and what one unit still owes (`unit_items`). Each
-answers with a fixed number of statements whatever the number of rows; lists
+answers a page with a fixed number of statements whatever the number of rows
+(a unit's whole list, as exported, loads a thousand rows per statement); lists
 put what is overdue first, then what is due soonest. Who may follow what
 (`can_track`, `get_tracked_document`, `scope_condition`) is decided in
 `workflow.tracking_access` and available here too; XLSX files of the same lists
@@ -568,7 +569,8 @@ def unit_items(session: Session, user: User, organization_id: int, *, today: dat
     for all of them). Raises `NotFound` for an unknown unit.
 
     The page's keys are chosen, ordered and counted in SQL (one statement), then only
-    its copies and duties are loaded with their documents (two more).
+    its copies and duties are loaded with their documents (two more; a whole list, as
+    exported, one more per `LOAD_CHUNK` of either).
     """
     today = today or clock.local_date()
     organization = session.get(Organization, organization_id)
