@@ -19,7 +19,7 @@ from models import (ApprovalStep, Distribution, Document, DocumentProgress, Docu
                     ReportingObligation, User)
 
 from . import progress
-from .paging import Page, offset
+from .paging import Page, offset, window_total
 from .tracking import (COPY_WIDTH, DUTY_WIDTH, DutyRow, RecipientRow, copy_row, copy_source, duty_columns,
                        duty_line)
 
@@ -178,11 +178,8 @@ def history_page(session: Session, document: Document, *, page: int = 1, per_pag
         .where(HistoryEntry.document_id == document.id)
         .options(joinedload(HistoryEntry.actor), joinedload(HistoryEntry.on_behalf_of))
         .order_by(order).limit(per_page).offset(offset(page, per_page))).all()
-    if rows:
-        total = rows[0].total
-    else:
-        total = session.scalar(select(func.count(HistoryEntry.id))
-                               .where(HistoryEntry.document_id == document.id)) if page > 1 else 0
+    total = window_total(session, rows, page, per_page,
+                         select(func.count(HistoryEntry.id)).where(HistoryEntry.document_id == document.id))
     return Page([row[0] for row in rows], total, page, per_page)
 
 

@@ -60,3 +60,27 @@ def capped_page(items: list, counted: int, page: int, per_page: int, cap: int | 
     if cap is not None and counted > cap:
         return Page(items, cap, page, per_page, capped=True)
     return Page(items, counted, page, per_page)
+
+
+def window_total(session, rows: list, page: int, per_page: int | None, counted) -> int:
+    """The total of a page read with `count(*) OVER ()` as its column `total`: from its
+    first row; past the last page, where there is no row, counted by `counted` (a
+    SELECT of the number); 0 for an empty first page or whole list."""
+    if rows:
+        return rows[0].total
+    return session.scalar(counted) if per_page and page > 1 else 0
+
+
+LOAD_CHUNK = 1000  # ids per statement: SQLite takes at most 32,766 parameters
+
+
+def by_id(session, entity, ids, *options) -> dict:
+    """The `entity` instances of `ids` loaded with `options`, by id: one statement per
+    `LOAD_CHUNK` ids (a page is one; a whole list for an export may take several), none
+    for no ids."""
+    ordered, found = sorted(set(ids)), {}
+    for start in range(0, len(ordered), LOAD_CHUNK):
+        chunk = ordered[start:start + LOAD_CHUNK]
+        found.update((x.id, x) for x in session.scalars(select(entity).where(entity.id.in_(chunk))
+                                                        .options(*options)).unique())
+    return found

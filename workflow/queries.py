@@ -15,7 +15,7 @@ from models import (ApprovalStep, Distribution, Document, DocumentRecipient, His
 
 from . import clock
 from .errors import NotFound, PermissionDenied
-from .paging import Page, capped_count, capped_page, offset
+from .paging import Page, by_id, capped_count, capped_page, offset
 from .permissions import HEAD_POSITIONS, can_view
 
 
@@ -171,10 +171,8 @@ def list_documents(session: Session, user: User, *, state: str | None = None, q:
 
 def _in_order(session: Session, entity, ids: list[int], *options) -> list:
     """The `entity` instances of `ids` (a page found first, by id alone), in that order,
-    loaded with `options` in one statement."""
-    if not ids:
-        return []
-    found = {x.id: x for x in session.scalars(select(entity).where(entity.id.in_(ids)).options(*options)).unique()}
+    loaded with `options` (`paging.by_id`)."""
+    found = by_id(session, entity, ids, *options)
     return [found[i] for i in ids if i in found]
 
 

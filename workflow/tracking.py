@@ -25,7 +25,7 @@ from models.report import duty_status as report_duty_status
 
 from . import clock, progress
 from .errors import NotFound
-from .paging import Page, capped_count, capped_page, count_cap, offset
+from .paging import Page, by_id, capped_count, capped_page, count_cap, offset, window_total
 from .tracking_access import (ISSUED, can_track, get_tracked_document, progress_scope_condition,  # noqa: F401
                               scope_condition)
 
@@ -421,9 +421,7 @@ def dashboard(session: Session, user: User, *, today: date | None = None, q: str
                p.c.recipients, p.c.acknowledged, p.c.refused, p.c.reports_owed, p.c.filed, p.c.late)
         .join(ranked, ranked.c.id == Document.id).join(p, p.c.document_id == Document.id)
         .options(joinedload(Document.issuer)).order_by(*_dashboard_order(ranked.c))).all()
-    total = rows[0].total if rows else 0
-    if not rows and per_page and page > 1:
-        total = session.scalar(counted)
+    total = window_total(session, rows, page, per_page, counted)
     items = [DocumentProgressRow(row.Document, Progress(
         recipients=row.recipients, acknowledged=row.acknowledged, refused=row.refused,
         reports_owed=row.reports_owed, filed=row.filed, late=row.late, overdue=int(row.overdue or 0),
@@ -521,26 +519,25 @@ def units(session: Session, user: User, *, today: date | None = None, outstandin
         .where(scope, ReportDuty.filed_at.is_(None), ~refused) \
         .group_by(ReportDuty.organization_id).subquery()
     overdue = func.coalesce(owed.c.overdue, 0)
-    ranked = select(copies.c.org_id, copies.c.documents, copies.c.unack, copies.c.refused, owed.c.owed,
-                    overdue.label("overdue"), owed.c.next_due, func.count().over().label("total")) \
-        .join(Organization, Organization.id == copies.c.org_id).outerjoin(owed, owed.c.org_id == copies.c.org_id)
-    if outstanding_only:
-        ranked = ranked.where(or_(overdue > 0, func.coalesce(owed.c.owed, 0) > 0, copies.c.unack > 0))
     order = [overdue.desc(), case((owed.c.next_due.is_(None), 1), else_=0), owed.c.next_due,
              copies.c.unack.desc(), Organization.name, Organization.id]
-    listed = ranked.order_by(*order)
+    position = func.row_number().over(order_by=order)
+    listed = select(copies.c.org_id, copies.c.documents, copies.c.unack, copies.c.refused, owed.c.owed,
+                    overdue.label("overdue"), owed.c.next_due, position.label("position"),
+                    func.count().over().label("total")) \
+        .join(Organization, Organization.id == copies.c.org_id).outerjoin(owed, owed.c.org_id == copies.c.org_id)
+    if outstanding_only:
+        listed = listed.where(or_(overdue > 0, func.coalesce(owed.c.owed, 0) > 0, copies.c.unack > 0))
+    listed = listed.order_by(position)
     if per_page:
         listed = listed.limit(per_page).offset(offset(page, per_page))
     ranked = listed.subquery("ranked")
     rows = session.execute(select(Organization, ranked).join(ranked, ranked.c.org_id == Organization.id)
-                           .order_by(ranked.c.overdue.desc(), case((ranked.c.next_due.is_(None), 1), else_=0),
-                                     ranked.c.next_due, ranked.c.unack.desc(), Organization.name,
-                                     Organization.id)).all()
+                           .order_by(ranked.c.position)).all()
     items = [UnitRow(r.Organization, int(r.documents or 0), int(r.unack or 0), int(r.refused or 0),
                      int(r.owed or 0), int(r.overdue or 0), _as_date(r.next_due)) for r in rows]
-    total = rows[0].total if rows else 0
-    if not rows and per_page and page > 1:  # past the last page: count them
-        total = session.scalar(select(func.count()).select_from(listed.limit(None).offset(None).subquery()))
+    total = window_total(session, rows, page, per_page,
+                         select(func.count()).select_from(listed.limit(None).offset(None).subquery()))
     return Page(items, total, page, per_page or max(total, 1))
 
 
@@ -570,7 +567,7 @@ def unit_items(session: Session, user: User, organization_id: int, *, today: dat
 
     The page's keys are chosen, ordered and counted in SQL (one statement), then only
     its copies and duties are loaded with their documents (two more; a whole list, as
-    exported, one more per `LOAD_CHUNK` of either).
+    exported, one more per `paging.LOAD_CHUNK` of either).
     """
     today = today or clock.local_date()
     organization = session.get(Organization, organization_id)
@@ -594,12 +591,10 @@ def unit_items(session: Session, user: User, organization_id: int, *, today: dat
     if per_page:
         keys = keys.limit(per_page).offset(offset(page, per_page))
     rows = session.execute(keys).all()
-    total = rows[0].total if rows else 0
-    if not rows and per_page and page > 1:  # past the last page: count them
-        total = session.scalar(select(func.count()).select_from(both))
-    copies = _loaded(session, Distribution, {r.dist_id for r in rows if r.duty_id is None},
+    total = window_total(session, rows, page, per_page, select(func.count()).select_from(both))
+    copies = by_id(session, Distribution, {r.dist_id for r in rows if r.duty_id is None},
                      joinedload(Distribution.document).joinedload(Document.issuer))
-    duties = _loaded(session, ReportDuty, {r.duty_id for r in rows if r.duty_id is not None},
+    duties = by_id(session, ReportDuty, {r.duty_id for r in rows if r.duty_id is not None},
                      joinedload(ReportDuty.obligation),
                      joinedload(ReportDuty.distribution).joinedload(Distribution.document)
                      .joinedload(Document.issuer))
@@ -612,18 +607,3 @@ def unit_items(session: Session, user: User, organization_id: int, *, today: dat
             owed = duties[r.duty_id]
             items.append(UnitItem("report", owed.distribution, due, today > due, abs((today - due).days), owed))
     return organization, Page(items, total, page, per_page or max(total, 1))
-
-
-LOAD_CHUNK = 1000  # ids per statement: SQLite takes at most 32,766 parameters
-
-
-def _loaded(session: Session, model, ids: set[int], *options) -> dict:
-    """The rows of `model` with these ids, by id: one statement per `LOAD_CHUNK` ids (a
-    page is one; a whole list for an export, tens of thousands of rows, takes several),
-    none for no ids."""
-    ordered, rows = sorted(ids), {}
-    for start in range(0, len(ordered), LOAD_CHUNK):
-        chunk = ordered[start:start + LOAD_CHUNK]
-        rows.update((row.id, row) for row in session.scalars(select(model).where(model.id.in_(chunk))
-                                                             .options(*options)).unique())
-    return rows

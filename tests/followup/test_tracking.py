@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from models import Distribution, Report, db
 from tests.factories import make_group, make_org
-from workflow import clock, services, tracking, tracking_export
+from workflow import clock, paging, services, tracking, tracking_export
 
 from .conftest import at, issue_plan, recipient_user
 
@@ -173,7 +173,7 @@ def test_a_whole_unit_list_is_loaded_in_chunks_the_same(session, commune, monkey
             found = tracking.unit_items(session, clerk, a.id, today=today)[1].items
         return [(i.kind, i.document.id, i.due_date, i.duty and i.duty.id) for i in found], counter["n"]
     whole, statements = items()
-    monkeypatch.setattr(tracking, "LOAD_CHUNK", 2)
+    monkeypatch.setattr(paging, "LOAD_CHUNK", 2)
     chunked, more = items()
     assert chunked == whole and len(whole) == 5
     assert more == statements + 1  # 2 copies to acknowledge: one chunk; 3 duties: two
