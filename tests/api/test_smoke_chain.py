@@ -56,3 +56,21 @@ def test_full_chain_through_api(api, demo):
     assert own["totals"]["recipients"] == 1
     me = api("mttq").get("/api/v1/me").get_json()
     assert me["organization"]["name"].startswith("Ủy ban Mặt trận")
+
+
+def test_deadlines_name_their_units_outside_the_recipients_and_refuse_unknown_ones(api, demo):
+    orgs = demo["organizations"]
+    drafter = api("chuyenvien")
+    payload = {"doc_type": "KH", "title": "Kế hoạch kiểm tra",
+               "recipients": [{"organization_id": orgs["binhlu_mttq"].id, "purpose": "t/h"}],
+               "report_deadlines": [{"period": "năm", "due": "2030-11-25",
+                                     "unit_ids": [orgs["binhlu_mttq"].id, orgs["binhlu_ttdv"].id]}]}
+    created = drafter.post("/api/v1/documents", json=payload)
+    assert created.status_code == 201, created.get_json()
+    deadline = created.get_json()["report_deadlines"][0]
+    assert set(deadline["unit_ids"]) == {orgs["binhlu_mttq"].id, orgs["binhlu_ttdv"].id}
+    assert deadline["unreached_unit_ids"] == [orgs["binhlu_ttdv"].id]
+    payload["report_deadlines"][0]["unit_ids"] = [999999]
+    refused = drafter.post("/api/v1/documents", json=payload)
+    assert refused.status_code == 422 and refused.get_json()["error"] == "unknown_unit"
+    assert "đơn vị số 999999" in refused.get_json()["message"]

@@ -147,6 +147,24 @@ def test_the_editor_shows_the_saved_recipients_and_deadline_units_chosen(browser
     assert 'name="deadlines-0-units" multiple' in html or 'multiple name="deadlines-0-units"' in html
 
 
+def test_deadline_units_outside_the_recipients_are_pointed_out_on_the_page(browser, demo):
+    orgs = demo["organizations"]
+    svh, mttq = orgs["laichau_svhttdl"], orgs["binhlu_mttq"]
+    b = browser("chuyenvien")
+    b.get("/documents/new")
+    data = form_data(demo, **{"recipients-2-target": "", "deadlines-0-units": [str(mttq.id), str(svh.id)]})
+    response = b.post("/documents/new", data)
+    assert response.status_code == 303
+    html = b.text(response.headers["Location"])
+    assert "Không có trong Nơi nhận nên sẽ không nhận văn bản và không phải báo cáo: " + svh.name in html
+    assert mttq.name + ". Hãy thêm" not in html
+    data["recipients-2-target"] = f"o:{svh.id}"
+    doc_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    data["version"] = db.session.get(Document, doc_id).version
+    assert b.post(f"/documents/{doc_id}/edit", data).status_code == 303
+    assert "Không có trong Nơi nhận" not in b.text(f"/documents/{doc_id}")
+
+
 def test_stale_edit_is_refused_and_changes_nothing(browser, demo):
     doc = make_draft(db.session, demo["users"]["chuyenvien"], [demo["organizations"]["binhlu_mttq"]])
     db.session.commit()

@@ -254,3 +254,42 @@ def test_acknowledge_copy_writes_what_acknowledge_writes_and_refuses_alike(sessi
     assert session.scalar(select(func.count()).select_from(HistoryEntry)) == before
     assert session.scalar(select(Distribution.status).where(Distribution.id == ids[2][0])) == "sent"
     assert progress.stored(session, doc.id)["acknowledged"] == 2
+
+
+def _deadline_draft(session, commune, units, *, groups=()):
+    p = commune["people"]
+    return services.create_draft(session, p["drafter"], services.parse_draft_input({
+        "title": "Kế hoạch", "recipients": [{"organization_id": commune["recipients"][0].id, "purpose": "t/h"}]
+        + [{"group_id": g.id, "purpose": "t/h"} for g in groups],
+        "report_deadlines": [{"period": "năm", "due": "2030-11-25", "unit_ids": [u.id for u in units]}]}))
+
+
+def test_a_deadline_naming_an_unknown_unit_is_refused_and_changes_nothing(session, commune):
+    from models import Document
+    before = session.scalar(select(func.count(Document.id)))
+    data = services.parse_draft_input({"title": "x", "report_deadlines": [
+        {"period": "năm", "due": "2030-11-25", "unit_ids": [commune["recipients"][0].id, 99999]}]})
+    with pytest.raises(ValidationFailed, match="đơn vị số 99999") as err:
+        services.create_draft(session, commune["people"]["drafter"], data)
+    assert err.value.code == "unknown_unit" and "report_deadlines" in err.value.details
+    session.rollback()
+    assert session.scalar(select(func.count(Document.id))) == before
+
+
+def test_deadline_units_outside_the_recipients_are_named_until_issue(session, commune):
+    first, second, third = commune["recipients"]
+    group = make_group(session, "Thôn 3 và UBMT", [third])
+    doc = _deadline_draft(session, commune, [first, second, third], groups=[group])
+    obligations = list(doc.obligations)
+    assert services.unreached_units(session, doc, obligations) == {obligations[0].id: [second]}
+    run_chain(session, doc)
+    duties = session.scalars(select(ReportDuty.organization_id).where(ReportDuty.document_id == doc.id)).all()
+    assert sorted(duties) == sorted([first.id, third.id])  # the unreached unit got no copy, so no duty
+    assert services.unreached_units(session, doc, obligations) == {}
+
+
+def test_a_deadline_on_recipients_only_or_on_no_named_unit_warns_of_nothing(session, commune):
+    first = commune["recipients"][0]
+    for units in ([first], []):
+        doc = _deadline_draft(session, commune, units)
+        assert services.unreached_units(session, doc, list(doc.obligations)) == {}

@@ -41,7 +41,11 @@ def document_brief(doc: Document) -> dict:
             "version": doc.version, "updated_at": ts(doc.updated_at)}
 
 
-def document_full(doc: Document, history, obligations, triggers: list[str]) -> dict:
+def document_full(doc: Document, history, obligations, triggers: list[str], *,
+                  unreached: dict | None = None) -> dict:
+    """The whole document; each report deadline's `unreached_unit_ids` are the units it
+    names that are not among the recipients (before issue: they would owe no report)."""
+    unreached = unreached or {}
     data = document_brief(doc)
     data.update({
         "workflow": doc.workflow, "sections": doc.sections, "place": doc.place,
@@ -53,7 +57,9 @@ def document_full(doc: Document, history, obligations, triggers: list[str]) -> d
         "recipients": [{"organization_id": r.organization_id, "group_id": r.group_id,
                         "name": r.name, "purpose": r.purpose} for r in doc.recipients],
         "report_deadlines": [{"id": o.id, "period": o.period, "due": o.due_date.isoformat(),
-                              "unit_ids": [u.id for u in o.units]} for o in obligations],
+                              "unit_ids": [u.id for u in o.units],
+                              "unreached_unit_ids": [u.id for u in unreached.get(o.id, [])]}
+                             for o in obligations],
         "chain": [{"position": s.position, "key": s.key, "label": s.label, "kind": s.kind,
                    "assignee": user_brief(s.assignee), "status": s.status,
                    "decision": s.decision, "comment": s.comment,

@@ -119,9 +119,10 @@ def list_documents():
 
 def _full(document):
     session = db.session
-    return S.document_full(document, queries.history_of(session, document),
-                           queries.obligations_of(session, document),
-                           queries.available_triggers(session, document, actor()))
+    obligations = queries.obligations_of(session, document)
+    return S.document_full(document, queries.history_of(session, document), obligations,
+                           queries.available_triggers(session, document, actor()),
+                           unreached=services.unreached_units(session, document, obligations))
 
 
 @api_login_required

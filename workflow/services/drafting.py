@@ -153,6 +153,11 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
     unit_ids = {u for d in data.report_deadlines for u in d["unit_ids"]}
     units = {o.id: o for o in session.scalars(
         select(Organization).where(Organization.id.in_(unit_ids)))} if unit_ids else {}
+    if unit_ids - set(units):
+        raise ValidationFailed(
+            "Đơn vị phải báo cáo không tồn tại: "
+            + "; ".join(f"đơn vị số {i}" for i in sorted(unit_ids - set(units))) + ".",
+            code="unknown_unit", details={"report_deadlines": "Đơn vị không tồn tại."})
     replaced = list(getattr(document, "obligations", []) or [])
     for obligation in replaced:
         session.delete(obligation)
@@ -164,6 +169,25 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
     if data.archive:
         document.archive = data.archive
     document.refresh_search_text()
+
+
+def unreached_units(session: Session, document: Document, obligations) -> dict[int, list[Organization]]:
+    """By obligation id, the units an obligation names that are not among the
+    document's recipients (groups expanded): they get no copy, so they will owe no
+    report. Empty once the document is issued (its copies are then the fact).
+
+    Reads the recipient lines (unless loaded) and the groups' members, one
+    statement each, only when some obligation names units.
+    """
+    from ..tracking_access import ISSUED
+    from .issuing import expand_recipients, load_recipient_lines
+    named = [o for o in obligations if o.units]
+    if not named or document.state in ISSUED:
+        return {}
+    load_recipient_lines(session, document)
+    reached = {org_id for org_id, _, _ in expand_recipients(session, document)}
+    found = {o.id: [u for u in o.units if u.id not in reached] for o in named}
+    return {k: v for k, v in found.items() if v}
 
 
 def _snapshot(document: Document, author: User, now: datetime) -> DocumentRevision:

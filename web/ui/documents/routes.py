@@ -140,6 +140,7 @@ def show(doc_id: int):
         "document": document, "triggers": triggers, "revision_count": head.revision_count, "changes": changes,
         "definition": registry.get(document.workflow), "preview": presenters.preview_of(session, document),
         "obligations": lists.obligations,
+        "unreached": services.unreached_units(session, document, lists.obligations),
         "returned": dashboards.last_returns(session, [document.id]).get(document.id)
         if document.chain_round and document.state == "draft" else None,
         "history": lists.history,
