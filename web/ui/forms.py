@@ -6,7 +6,7 @@ web/translations like every other string of the UI.
 """
 from __future__ import annotations
 
-from flask_babel import get_translations
+from flask_babel import get_translations, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Form
@@ -65,7 +65,17 @@ class ManyOptionsSelect(Select):
     which WTForms' own widget formats one by one through several layers (tens of
     microseconds each) on every document page and every row of the draft editor.
     Choices are a list of (value, label) or, grouped, a dict of such lists by group
-    label (None: no optgroup); a multiple select marks each value of its data chosen."""
+    label (None: no optgroup); a multiple select marks each value of its data chosen.
+
+    With more than `FILTER_FROM` options it carries `data-filter` (the placeholder of
+    the search box static/js/app.js puts before it: typing, without diacritics or with,
+    hides the options whose name lacks a word typed)."""
+
+    FILTER_FROM = 15
+
+    def __init__(self, multiple=False, filter_label=_l("Type part of a name to filter…")):
+        super().__init__(multiple=multiple)
+        self.filter_label = filter_label
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
@@ -76,6 +86,8 @@ class ManyOptionsSelect(Select):
         data = field.data if self.multiple else [field.data]
         chosen = {str(value) for value in data or () if value is not None}
         groups = field.choices.items() if isinstance(field.choices, dict) else [(None, field.choices)]
+        if self.filter_label and sum(len(options) for _, options in groups) > self.FILTER_FROM:
+            kwargs.setdefault("data-filter", str(self.filter_label))
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         for group, options in groups:
             if group is not None:
