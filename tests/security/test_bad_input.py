@@ -413,7 +413,9 @@ API_REFUSED = [
     Api("version-not-a-number", "truongphong", "post", doc("in_review", "/transitions"), 422,
         "validation_error", "version phải là số nguyên", as_json({"trigger": "approve", "version": "v2"})),
     Api("page-not-a-number", "chuyenvien", "get", to("/api/v1/documents?page=abc"), 422,
-        "validation_error", "page và per_page phải là số"),
+        "validation_error", "page phải là số nguyên"),
+    Api("per-page-not-a-number", "ttdv", "get", to("/api/v1/incoming?per_page=1e3"), 422,
+        "validation_error", "per_page phải là số nguyên"),
     # huge ids
     Api("huge-document-id", "chuyenvien", "get", to(f"/api/v1/documents/{HUGE}"), 404, "not_found",
         "Không tìm thấy"),

@@ -15,22 +15,12 @@ from workflow.services import followup
 
 from . import serializers as S
 from ..auth import actor
-from .views import api_login_required, body
+from .views import api_login_required, body, int_arg, optional_page_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- input helpers ----------------------------------------------------------------------
-
-def _int_arg(name: str, default: int, *, low: int = 1, high: int = 10_000) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return min(max(int(raw), low), high)
-    except ValueError:
-        raise ValidationFailed(f"{name} phải là số nguyên.", details={name: "Phải là số nguyên."})
-
 
 def _flag(name: str) -> bool:
     return (request.args.get(name) or "").lower() in ("1", "true", "yes", "on")
@@ -96,12 +86,12 @@ def _delegation(d: Delegation) -> dict:
 
 def _dashboard(per_page):
     return tracking.dashboard(db.session, actor(), q=request.args.get("q"), overdue_only=_flag("overdue"),
-                              page=_int_arg("page", 1), per_page=per_page)
+                              page=int_arg("page", 1), per_page=per_page)
 
 
 @api_login_required
 def dashboard():
-    page = _dashboard(_int_arg("per_page", 20, high=100))
+    page = _dashboard(int_arg("per_page", 20, high=100))
     return jsonify(items=[{"document": _doc(r.document), "progress": r.progress.as_dict()} for r in page.items],
                    total=page.total, total_capped=page.capped, page=page.page, per_page=page.per_page,
                    today=clock.local_date().isoformat())
@@ -114,7 +104,7 @@ def dashboard_xlsx():
 
 @api_login_required
 def document_tracking(doc_id: int):
-    page, per_page = _int_arg("page", 1), _int_arg("per_page", 100, high=1000)
+    page, per_page = int_arg("page", 1), int_arg("per_page", 100, high=1000)
     document = tracking.get_tracked_document(db.session, doc_id, actor())
     result = tracking.document_tracking(db.session, document, page=page, per_page=per_page)
     return jsonify(document=_doc(document), progress=result.progress.as_dict(),
@@ -129,16 +119,9 @@ def document_tracking_xlsx(doc_id: int):
                  f"theo-doi-van-ban-{doc_id}.xlsx")
 
 
-def _optional_page() -> tuple[int, int | None]:
-    """`page` and `per_page` of a list answered whole unless `per_page` is given (the
-    recipient units: as many as the organizations, at most)."""
-    per_page = request.args.get("per_page")
-    return _int_arg("page", 1), (_int_arg("per_page", 50, high=1000) if per_page not in (None, "") else None)
-
-
 @api_login_required
 def units():
-    page, per_page = _optional_page()
+    page, per_page = optional_page_args()
     result = tracking.units(db.session, actor(), outstanding_only=_flag("outstanding"), page=page, per_page=per_page)
     return jsonify(items=[r.as_dict() for r in result.items], today=clock.local_date().isoformat(),
                    total=result.total, page=result.page, per_page=result.per_page)
@@ -161,7 +144,7 @@ def _item(item: tracking.UnitItem) -> dict:
 @api_login_required
 def unit_items(org_id: int):
     """What one unit owes, a page at a time (a commune may owe tens of thousands of items)."""
-    page, per_page = _int_arg("page", 1), _int_arg("per_page", 100, high=1000)
+    page, per_page = int_arg("page", 1), int_arg("per_page", 100, high=1000)
     organization, result = tracking.unit_items(db.session, actor(), org_id, page=page, per_page=per_page)
     return jsonify(organization={"id": organization.id, "name": organization.name},
                    items=[_item(i) for i in result.items], today=clock.local_date().isoformat(),
@@ -207,8 +190,8 @@ def set_recurrence(obligation_id: int):
 def list_notifications():
     before = request.args.get("before")
     items = notifications.recent(db.session, actor(), unread_only=_flag("unread"),
-                                 limit=_int_arg("limit", 20, high=100),
-                                 before_id=_int_arg("before", 0, low=0, high=2**62) if before else None)
+                                 limit=int_arg("limit", 20, high=100),
+                                 before_id=int_arg("before", 0, low=0, high=2**62) if before else None)
     return jsonify(items=[_notification(n) for n in items], unread=notifications.unread_count(db.session, actor()))
 
 

@@ -82,8 +82,8 @@ def organizations():
     if q:
         rows = [r for r in rows if all(w in fold(f"{r.name} {r.short_name}") for w in q)]
     total = len(rows)
-    if request.args.get("per_page") not in (None, ""):
-        page, per_page = _page_args(high=1000)
+    page, per_page = optional_page_args()
+    if per_page is not None:
         rows = rows[(page - 1) * per_page:page * per_page]
     else:
         page, per_page = 1, max(total, 1)
@@ -99,18 +99,32 @@ def groups():
                           for g in rows])
 
 
-def _page_args(high: int = 100) -> tuple[int, int]:
+def int_arg(name: str, default: int, *, low: int = 1, high: int = 10_000) -> int:
+    """The query argument `name` as an integer held within [low, high] (`default` when
+    absent or empty); a 422 naming it when it is not a number."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
     try:
-        page = min(max(int(request.args.get("page", 1)), 1), 1_000_000)
-        per_page = min(max(int(request.args.get("per_page", 20)), 1), high)
+        return min(max(int(raw), low), high)
     except ValueError:
-        raise ValidationFailed("page và per_page phải là số.")
-    return page, per_page
+        raise ValidationFailed(f"{name} phải là số nguyên.", details={name: "Phải là số nguyên."})
+
+
+def page_args(per_page: int = 20, high: int = 100) -> tuple[int, int]:
+    """`page` (at most a million) and `per_page` (default `per_page`, at most `high`)."""
+    return int_arg("page", 1, high=1_000_000), int_arg("per_page", per_page, high=high)
+
+
+def optional_page_args(per_page: int = 50, high: int = 1000) -> tuple[int, int | None]:
+    """`page_args` of a list answered whole unless `per_page` is given (per_page None)."""
+    page, size = page_args(per_page, high)
+    return page, (size if request.args.get("per_page") not in (None, "") else None)
 
 
 @api_login_required
 def list_documents():
-    page, per_page = _page_args()
+    page, per_page = page_args()
     found = queries.list_documents(db.session, actor(), state=request.args.get("state"),
                                    q=request.args.get("q"), page=page, per_page=per_page)
     return jsonify(items=[S.document_brief(d) for d in found.items], total=found.total, page=page,
@@ -207,7 +221,7 @@ def file_report(dist_id: int):
 
 @api_login_required
 def incoming():
-    page, per_page = _page_args()
+    page, per_page = page_args()
     found = queries.incoming(db.session, actor(), status=request.args.get("status"), page=page, per_page=per_page)
     return jsonify(items=[dict(S.distribution(d), document=S.document_brief(d.document)) for d in found.items],
                    total=found.total, page=page, per_page=per_page)
