@@ -13,6 +13,7 @@ from models import Distribution, Document, User
 from . import clock, registry
 
 HEAD_POSITIONS = ("Trưởng phòng", "Phó Trưởng phòng")
+ISSUED = ("distributed", "reported")  # the states of a document sent to its recipients
 
 
 def principals(session: Session, user: User, document: Document, *, recipient: bool = True) -> set[str]:
@@ -42,7 +43,7 @@ def principals(session: Session, user: User, document: Document, *, recipient: b
 
 def is_recipient(session: Session, user: User, document: Document) -> bool:
     """True when the issued `document` was sent to the user's organization (one query)."""
-    if document.state not in ("distributed", "reported"):
+    if document.state not in ISSUED:
         return False
     return session.scalar(select(Distribution.id).where(
         Distribution.document_id == document.id,

@@ -16,7 +16,7 @@ from models import (ApprovalStep, Distribution, Document, DocumentRecipient, His
 from . import clock
 from .errors import NotFound, PermissionDenied
 from .paging import Page, by_id, capped_count, capped_page, offset
-from .permissions import HEAD_POSITIONS, can_view
+from .permissions import HEAD_POSITIONS, ISSUED, can_view
 
 
 def document_options():
@@ -138,7 +138,7 @@ def visible_filter(user: User):
     conditions = [Document.author_id == user.id, Document.id.in_(involved),
                   and_(Document.state.in_(("signed", "distributed", "reported")),
                        Document.issuer_id.in_(issuers_in_scope(user, Document.issuer_id))),
-                  and_(Document.state.in_(("distributed", "reported")), Document.id.in_(received))]
+                  and_(Document.state.in_(ISSUED), Document.id.in_(received))]
     if user.position in HEAD_POSITIONS:
         conditions.append(Document.drafting_unit_id == user.organization_id)
     return or_(*conditions)

@@ -9,11 +9,10 @@ from sqlalchemy.orm import Session, joinedload
 from models import ApprovalStep, Distribution, Document, DocumentProgress, User
 
 from .errors import InvalidTransition, NotFound, PermissionDenied
-from .permissions import can_view, is_recipient, principals
+from .permissions import ISSUED, can_view, is_recipient, principals
 from .queries import issuers_in_scope
 
 TRACKING_PRINCIPALS = {"author", "chain_member", "issuer_member", "drafting_unit_head", "admin"}
-ISSUED = ("distributed", "reported")
 
 
 def can_track(session: Session, user: User, document: Document) -> bool:

@@ -15,7 +15,7 @@ from workflow.services import followup
 
 from . import serializers as S
 from ..auth import actor
-from .views import api_login_required, body, int_arg, optional_page_args
+from .views import api_login_required, body, int_arg, optional_page_args, page_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,14 +84,14 @@ def _delegation(d: Delegation) -> dict:
 
 # --- tracking ---------------------------------------------------------------------------
 
-def _dashboard(per_page):
+def _dashboard(page: int, per_page: int | None):
     return tracking.dashboard(db.session, actor(), q=request.args.get("q"), overdue_only=_flag("overdue"),
-                              page=int_arg("page", 1), per_page=per_page)
+                              page=page, per_page=per_page)
 
 
 @api_login_required
 def dashboard():
-    page = _dashboard(int_arg("per_page", 20, high=100))
+    page = _dashboard(*page_args(20, high=100))
     return jsonify(items=[{"document": _doc(r.document), "progress": r.progress.as_dict()} for r in page.items],
                    total=page.total, total_capped=page.capped, page=page.page, per_page=page.per_page,
                    today=clock.local_date().isoformat())
@@ -99,12 +99,12 @@ def dashboard():
 
 @api_login_required
 def dashboard_xlsx():
-    return _xlsx(tracking_export.dashboard_xlsx(_dashboard(None).items), "theo-doi-van-ban.xlsx")
+    return _xlsx(tracking_export.dashboard_xlsx(_dashboard(1, None).items), "theo-doi-van-ban.xlsx")
 
 
 @api_login_required
 def document_tracking(doc_id: int):
-    page, per_page = int_arg("page", 1), int_arg("per_page", 100, high=1000)
+    page, per_page = page_args(100, high=1000)
     document = tracking.get_tracked_document(db.session, doc_id, actor())
     result = tracking.document_tracking(db.session, document, page=page, per_page=per_page)
     return jsonify(document=_doc(document), progress=result.progress.as_dict(),
@@ -144,7 +144,7 @@ def _item(item: tracking.UnitItem) -> dict:
 @api_login_required
 def unit_items(org_id: int):
     """What one unit owes, a page at a time (a commune may owe tens of thousands of items)."""
-    page, per_page = int_arg("page", 1), int_arg("per_page", 100, high=1000)
+    page, per_page = page_args(100, high=1000)
     organization, result = tracking.unit_items(db.session, actor(), org_id, page=page, per_page=per_page)
     return jsonify(organization={"id": organization.id, "name": organization.name},
                    items=[_item(i) for i in result.items], today=clock.local_date().isoformat(),

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from models import Distribution, Document, Report, User
 from workflow import permissions, registry
+from workflow.permissions import ISSUED
 from workflow.tracking_access import can_track
 
-ISSUED_STATES = ("distributed", "reported")
 
 
 def can_create_draft(user: User) -> bool:
@@ -49,7 +49,7 @@ def is_recipient_of(user: User, distribution: Distribution) -> bool:
 def can_acknowledge(user: User, distribution: Distribution) -> bool:
     """A member of the recipient unit may confirm receipt of an issued, unconfirmed copy."""
     return (is_recipient_of(user, distribution) and distribution.status == "sent"
-            and distribution.document.state in ISSUED_STATES)
+            and distribution.document.state in ISSUED)
 
 
 def can_refuse(user: User, distribution: Distribution) -> bool:
@@ -60,7 +60,7 @@ def can_refuse(user: User, distribution: Distribution) -> bool:
 def can_file_report(user: User, distribution: Distribution) -> bool:
     """A member of the recipient unit may file reports while the copy is not refused."""
     return (is_recipient_of(user, distribution) and distribution.status != "refused"
-            and distribution.document.state in ISSUED_STATES and bool(distribution.duties))
+            and distribution.document.state in ISSUED and bool(distribution.duties))
 
 
 def can_read_report(session: Session, user: User, report: Report) -> bool:

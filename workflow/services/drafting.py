@@ -13,7 +13,7 @@ from models import (DOC_TYPES, PURPOSES, Document, DocumentRecipient, DocumentRe
 from .. import clock, registry
 from ..errors import PermissionDenied, ValidationFailed
 from ..history import record
-from ..permissions import can_edit
+from ..permissions import ISSUED, can_edit
 
 MAX_TITLE = 1000
 MAX_SECTIONS = 200
@@ -153,10 +153,9 @@ def _apply_content(session: Session, document: Document, data: DraftInput) -> No
     unit_ids = {u for d in data.report_deadlines for u in d["unit_ids"]}
     units = {o.id: o for o in session.scalars(
         select(Organization).where(Organization.id.in_(unit_ids)))} if unit_ids else {}
-    if unit_ids - set(units):
+    if unknown := sorted(unit_ids - units.keys()):
         raise ValidationFailed(
-            "Đơn vị phải báo cáo không tồn tại: "
-            + "; ".join(f"đơn vị số {i}" for i in sorted(unit_ids - set(units))) + ".",
+            "Đơn vị phải báo cáo không tồn tại: " + "; ".join(f"đơn vị số {i}" for i in unknown) + ".",
             code="unknown_unit", details={"report_deadlines": "Đơn vị không tồn tại."})
     replaced = list(getattr(document, "obligations", []) or [])
     for obligation in replaced:
@@ -179,7 +178,6 @@ def unreached_units(session: Session, document: Document, obligations) -> dict[i
     Reads the recipient lines (unless loaded) and the groups' members, one
     statement each, only when some obligation names units.
     """
-    from ..tracking_access import ISSUED
     from .issuing import expand_recipients, load_recipient_lines
     named = [o for o in obligations if o.units]
     if not named or document.state in ISSUED:

@@ -21,6 +21,7 @@ from .. import clock, progress
 from ..errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ..events import emit, subscribe
 from ..history import record
+from ..permissions import ISSUED
 from .delegation import delegate as _delegate
 from .issuing import create_duties
 
@@ -91,7 +92,7 @@ def send_again(session: Session, document: Document, actor: User, recipients: li
     `PermissionDenied`, `ValidationFailed` for unknown units or groups.
     """
     now = now or clock.now()
-    if document.state not in ("distributed", "reported"):
+    if document.state not in ISSUED:
         raise InvalidTransition("Văn bản chưa được phát hành.")
     if not can_send_again(actor, document):
         raise PermissionDenied("Chỉ người soạn thảo hoặc văn thư của cơ quan ban hành mới được gửi bổ sung.")

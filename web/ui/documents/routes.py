@@ -10,6 +10,7 @@ from workflow import clock, dashboards, directory, document_page, queries, regis
 from workflow.access_log import record_access
 from workflow.errors import PermissionDenied, ValidationFailed
 from workflow.paging import count_cap
+from workflow.permissions import ISSUED
 from workflow.tracking_access import can_track
 
 from ...auth import actor
@@ -22,7 +23,6 @@ from .forms import DraftForm, TransitionForm, draft_data
 
 bp = Blueprint("documents", __name__)
 
-ISSUED = ("distributed", "reported")
 DONE_MESSAGES = {"submit": _l("The document was sent for review."),
                  "approve": _l("You approved the document."),
                  "return": _l("The document was returned to the drafter with your comment."),

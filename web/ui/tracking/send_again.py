@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 
 from models import Document, User, db
+from workflow.permissions import ISSUED
 from workflow import directory, document_page, tracking
 from workflow.errors import PermissionDenied
 from workflow.services import followup
@@ -16,7 +17,6 @@ from ...auth import actor
 from .forms import SendAgainForm
 from .routes import bp
 
-ISSUED = ("distributed", "reported")
 
 
 def may_track(session: Session, user: User, document: Document) -> bool:
