@@ -62,6 +62,23 @@ def chain_payload(row: Mapping) -> str:
     ], ensure_ascii=False)
 
 
+CHAIN_SLOTS = ("document_id", "seq", "from_state", "to_state", "prev_hash")
+
+
+def chain_payload_pieces(row: Mapping) -> list[str]:
+    """`chain_payload` of `row` cut around the values of `CHAIN_SLOTS`, for a statement that
+    reads those itself and hashes in SQL: the JSON of each slot's value, in that order, goes
+    between the pieces (len(CHAIN_SLOTS) + 1 of them). `row`'s own slot values are ignored."""
+    marks = {k: f"\x00{k}\x00" for k in CHAIN_SLOTS}
+    rest = chain_payload({**row, **marks, "comment": row.get("comment") or ""})
+    pieces = []
+    for key in CHAIN_SLOTS:
+        before, found, rest = rest.partition(json.dumps(marks[key]))
+        assert found, key
+        pieces.append(before)
+    return pieces + [rest]
+
+
 def chain_hash(row: Mapping) -> str:
     """The hash of a history row given as its column values (what `HistoryEntry.seal` stores)."""
     return hashlib.sha256(chain_payload(row).encode()).hexdigest()

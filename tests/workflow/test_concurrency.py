@@ -6,7 +6,7 @@ database (PostgreSQL in CI's second run, a SQLite file in the first).
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Document, HistoryEntry, db
 from tests.conftest import USE_PG
@@ -133,3 +133,46 @@ def test_an_acknowledgement_from_a_stale_copy_gets_409_and_writes_nothing(app, s
     assert [r.actor_id for r in rows] == [ids[0]]
     dist = db.session.get(Distribution, dist_id)
     assert (dist.status, dist.acknowledged_by_id, dist.version) == ("acknowledged", ids[0], 2)
+
+
+def test_concurrent_acknowledgements_of_one_document_all_land_on_one_chain(app, session):
+    """Every recipient acknowledges at once (their history rows race for the document's
+    anchor) while two users of one unit race for the same copy: every copy is acknowledged
+    once, the counter adds up, and the chain verifies (on PostgreSQL each is one statement,
+    hashed in SQL, re-chained when another won the anchor)."""
+    from models import Distribution, Organization, User
+    from workflow import progress
+    from workflow.errors import Conflict
+    from workflow.history import verify
+    commune = make_commune(session)
+    p = commune["people"]
+    units = commune["recipients"] + [Organization(name=f"Thôn \"Nà\" \\ số {i}", kind="village",
+                                                  parent=commune["ubnd"]) for i in range(4, 13)]
+    session.add_all(units[3:])
+    session.flush()
+    readers = [User(username=f"doc_{u.id}", full_name="Cán bộ", organization_id=u.id, position="Cán bộ",
+                    roles=["recipient"]) for u in units]
+    twin = User(username="doc_twin", full_name="Cán bộ 2", organization_id=units[0].id, position="Cán bộ",
+                roles=["recipient"])
+    session.add_all(readers + [twin])
+    doc = run_chain(session, make_draft(session, p["drafter"], units))
+    session.commit()
+    copies = dict(session.execute(select(Distribution.organization_id, Distribution.id)
+                                  .where(Distribution.document_id == doc.id)).all())
+    work = [(copies[r.organization_id], r.id) for r in readers] + [(copies[units[0].id], twin.id)]
+    doc_id = doc.id
+    session.remove()
+
+    def ack(i):
+        dist_id, user_id = work[i]
+        return services.acknowledge_copy(db.session, dist_id, db.session.get(User, user_id))
+    results, errors = _in_threads(app, len(work), ack)
+    assert len(errors) == 1 and isinstance(errors[0], Conflict), errors
+    assert sum(r is not None for r in results) == len(units)
+    assert db.session.scalar(select(func.count()).select_from(Distribution).where(
+        Distribution.document_id == doc_id, Distribution.status == "acknowledged")) == len(units)
+    acks = db.session.scalars(select(HistoryEntry.distribution_id).where(
+        HistoryEntry.document_id == doc_id, HistoryEntry.trigger == "acknowledge")).all()
+    assert sorted(acks) == sorted(copies.values())
+    assert progress.stored(db.session, doc_id)["acknowledged"] == len(units)
+    assert verify(db.session, doc_id) == []

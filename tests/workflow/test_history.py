@@ -61,3 +61,18 @@ def test_rows_written_without_an_instance_hash_as_sealed_ones(session, issued):
         copy = HistoryEntry(**values)
         copy.seal()
         assert chain_hash(values) == copy.hash == row.hash
+
+
+def test_payload_pieces_put_back_together_are_the_payload():
+    """What the one-statement acknowledgement hashes in SQL: the pieces around the values it
+    reads itself, joined with those values' JSON, are `chain_payload` exactly."""
+    import json
+    from datetime import datetime
+    from models.history import CHAIN_SLOTS, chain_payload, chain_payload_pieces
+    row = {"document_id": 7, "seq": 12, "actor_id": 3, "on_behalf_of_id": None, "trigger": "acknowledge",
+           "from_state": "distributed", "to_state": "distributed", "comment": 'Thôn "Nà" \\ số 4\n',
+           "distribution_id": 99, "created_at": datetime(2030, 6, 1, 3, 0, 0, 123), "prev_hash": "ab" * 32}
+    pieces = chain_payload_pieces({k: v for k, v in row.items() if k not in CHAIN_SLOTS})
+    values = [json.dumps(row[k]) for k in CHAIN_SLOTS]
+    joined = pieces[0] + "".join(v + p for v, p in zip(values, pieces[1:]))
+    assert joined == chain_payload(row)

@@ -245,11 +245,14 @@ def test_acknowledge_copy_writes_what_acknowledge_writes_and_refuses_alike(sessi
         return real().with_only_columns(*[c if c.key != "version" else (c - 1).label("version")
                                           for c in real().selected_columns])
     receiving._copy_query = stale
+    one_statement = receiving._acknowledge_in_one_statement  # reads and writes at once: cannot read stale
+    receiving._acknowledge_in_one_statement = lambda *args: None
     try:
         with pytest.raises(Conflict):
             services.acknowledge_copy(session, ids[2][0], ids[2][1])
     finally:
         receiving._copy_query = real
+        receiving._acknowledge_in_one_statement = one_statement
     session.rollback()
     assert session.scalar(select(func.count()).select_from(HistoryEntry)) == before
     assert session.scalar(select(Distribution.status).where(Distribution.id == ids[2][0])) == "sent"

@@ -5,11 +5,12 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Distribution, Document, Organization, Report, ReportDuty, User
+from models.history import CHAIN_SLOTS, chain_payload_pieces
 
 from .. import clock
 from ..errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
@@ -76,18 +77,23 @@ def acknowledge_copy(session: Session, dist_id: int, actor: User, *,
                      now: datetime | None = None) -> Acknowledged:
     """`acknowledge` for a copy known by its id, as the recipient's handlers call it.
 
-    The common case, a copy still waiting for the actor's own unit, reads the copy,
-    its document's state and history anchor and the unit's name in one statement,
-    then writes the copy, the counter and the history row in one more (PostgreSQL),
-    without loading model instances. Anything else (no such copy, another unit's,
-    already acknowledged or refused, not issued) goes through `acknowledge`, which
-    raises the error it answers, and so does every copy while something subscribes
-    to `distribution_acknowledged` (its handlers take the instances). A copy loaded
-    in the session before is not updated.
+    The common case, a copy still waiting for the actor's own unit, is one statement on
+    PostgreSQL (`_acknowledge_in_one_statement`: read, write and hash at once); elsewhere,
+    or when that statement found nothing to do, the copy, its document's state and history
+    anchor and the unit's name are read in one statement, then the copy, the counter and
+    the history row written in one more (PostgreSQL), without loading model instances.
+    Anything else (no such copy, another unit's, already acknowledged or refused, not
+    issued) goes through `acknowledge`, which raises the error it answers, and so does
+    every copy while something subscribes to `distribution_acknowledged` (its handlers
+    take the instances). A copy loaded in the session before is not updated.
     """
     now = now or clock.now()
-    # On the connection: a Core SELECT needs none of the session's ORM execution.
-    row = session.connection().execute(_copy_query(), {"dist_id": dist_id}).first()
+    connection = session.connection()  # Core statements need none of the session's ORM execution
+    if connection.dialect.name == "postgresql" and not subscribed("distribution_acknowledged"):
+        done = _acknowledge_in_one_statement(session, connection, dist_id, actor, now)
+        if done is not None:
+            return done
+    row = connection.execute(_copy_query(), {"dist_id": dist_id}).first()
     common = (row is not None and row.organization_id == actor.organization_id and row.status == "sent"
               and row.state in ISSUED and not subscribed("distribution_acknowledged"))
     if not common:
@@ -99,6 +105,80 @@ def acknowledge_copy(session: Session, dist_id: int, actor: User, *,
                                       acknowledged_at=now, acknowledged_by_id=actor.id),
            also=(progress.acknowledgement(row.document_id),))
     return Acknowledged(dist_id, row.document_id, row.title, now)
+
+
+def _acknowledge_in_one_statement(session: Session, connection, dist_id: int, actor: User,
+                                  now: datetime) -> Acknowledged | None:
+    """The common case of `acknowledge_copy` in one PostgreSQL statement, which reads the
+    copy and its document's anchor and writes the copy, the counter and the history row,
+    hashed in SQL (`chain_payload_pieces`: the same text `chain_hash` covers). Answers None,
+    with nothing written, when the copy is not one waiting for the actor's unit in an issued
+    document or another writer changed it meanwhile: the general path then answers.
+
+    When another acknowledgement of the document moved its anchor meanwhile, the copy and
+    the counter stay written and the row is chained to the anchor as it is now (`append`),
+    as `record` does."""
+    comment = actor.organization.name
+    pieces = chain_payload_pieces({
+        "actor_id": actor.id, "on_behalf_of_id": None, "trigger": "acknowledge", "comment": comment,
+        "distribution_id": dist_id, "created_at": now})
+    params = {f"a_p{i}": piece for i, piece in enumerate(pieces)}
+    params.update(a_dist=dist_id, a_org=actor.organization_id, a_actor=actor.id, a_now=now, a_comment=comment)
+    found = connection.execute(_one_statement(), params).first()
+    if found is None or not found.matched:
+        return None
+    if found.entry_id is None:
+        append(session, found.document_id, 0, "", actor.id, "acknowledge", found.state, found.state, now,
+               distribution_id=dist_id, comment=comment)
+    return Acknowledged(dist_id, found.document_id, found.title, now)
+
+
+@cache
+def _one_statement():
+    """The statement of `_acknowledge_in_one_statement` (built once). Its writes run in the
+    order of the separate statements of `history.record` (the copy, the counter, the
+    document's anchor), each only if the one before matched."""
+    issued = ", ".join(f"'{state}'" for state in ISSUED)
+    payload = " || ".join(
+        f":a_p{i} || {slot}" for i, slot in enumerate((
+            "CAST(target.document_id AS TEXT)", "CAST(target.seq0 + 1 AS TEXT)", "to_json(target.state)::text",
+            "to_json(target.state)::text", "to_json(target.prev)::text"))) + f" || :a_p{len(CHAIN_SLOTS)}"
+    return text(f"""
+        WITH target AS (
+            SELECT c.id, c.document_id, c.version, d.state, d.title, d.history_head_seq AS seq0,
+                   d.history_head_hash AS prev
+            FROM distribution c JOIN document d ON d.id = c.document_id
+            WHERE c.id = :a_dist AND c.organization_id = :a_org AND c.status = 'sent'
+              AND d.state IN ({issued}) AND d.history_head_seq > 0),
+        sealed AS (
+            SELECT target.*, target.seq0 + 1 AS seq,
+                   encode(sha256(convert_to({payload}, 'UTF8')), 'hex') AS hash
+            FROM target),
+        guarded AS (
+            UPDATE distribution SET status = 'acknowledged', acknowledged_at = :a_now,
+                   acknowledged_by_id = :a_actor, version = sealed.version + 1
+            FROM sealed WHERE distribution.id = sealed.id AND distribution.version = sealed.version
+            RETURNING distribution.id),
+        counted AS (
+            UPDATE document_progress SET acknowledged = document_progress.acknowledged + 1
+            FROM sealed WHERE document_progress.document_id = sealed.document_id
+              AND EXISTS (SELECT 1 FROM guarded)
+            RETURNING 1),
+        moved AS (
+            UPDATE document SET history_head_seq = sealed.seq, history_head_hash = sealed.hash
+            FROM sealed WHERE document.id = sealed.document_id AND document.history_head_seq = sealed.seq0
+              AND EXISTS (SELECT 1 FROM guarded) AND (SELECT count(*) FROM counted) >= 0
+            RETURNING document.id),
+        inserted AS (
+            INSERT INTO history_entry (document_id, seq, actor_id, on_behalf_of_id, trigger, from_state,
+                                       to_state, comment, step_id, distribution_id, created_at, prev_hash, hash)
+            SELECT sealed.document_id, sealed.seq, :a_actor, NULL, 'acknowledge', sealed.state, sealed.state,
+                   :a_comment, NULL, sealed.id, :a_now, sealed.prev, sealed.hash
+            FROM sealed JOIN moved ON moved.id = sealed.document_id
+            RETURNING id)
+        SELECT sealed.document_id, sealed.title, sealed.state, EXISTS (SELECT 1 FROM guarded) AS matched,
+               (SELECT id FROM inserted) AS entry_id
+        FROM sealed""")
 
 
 @cache
